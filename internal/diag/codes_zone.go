@@ -1,0 +1,18 @@
+package diag
+
+// DNS declaration codes: the zone file or the inline records of the config.
+const (
+	ZoneSyntax           Code = "zone-syntax"
+	ZoneInclude          Code = "zone-include"
+	ZoneDomainOutside    Code = "zone-domain-outside"
+	PolicyHostUndeclared Code = "policy-host-undeclared"
+	MXInvalid            Code = "mx-invalid"
+)
+
+var zoneCodes = []Info{
+	{ZoneSyntax, Error, "Zone file does not parse", "RFC 1035 §5"},
+	{ZoneInclude, Error, "$INCLUDE is refused", ""},
+	{ZoneDomainOutside, Error, "Policy domain is not inside the zone file's origin", ""},
+	{PolicyHostUndeclared, Warning, "No address or CNAME for mta-sts.<domain> in the declaration", "RFC 8461 §3.3"},
+	{MXInvalid, Error, "Declared MX host is not a host name", "RFC 5321 §2.3.5"},
+}
