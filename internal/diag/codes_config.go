@@ -8,6 +8,12 @@ const (
 	ConfigType       Code = "config-type"
 	ConfigValue      Code = "config-value"
 	ConfigMissing    Code = "config-missing"
+	// ConfigDuplicateKey is a key given twice in one mapping, which YAML
+	// forbids and which would silently drop one of the values.
+	ConfigDuplicateKey Code = "config-duplicate-key"
+	// ConfigTooLarge is a file over 1 MiB or aliases that expand to too
+	// many values.
+	ConfigTooLarge Code = "config-too-large"
 )
 
 var configCodes = []Info{
@@ -16,4 +22,6 @@ var configCodes = []Info{
 	{ConfigType, Error, "Configuration value has the wrong type", ""},
 	{ConfigValue, Error, "Configuration value is out of range or malformed", ""},
 	{ConfigMissing, Error, "A required configuration value is missing", ""},
+	{ConfigDuplicateKey, Error, "The same key is given twice in one mapping", ""},
+	{ConfigTooLarge, Error, "Configuration file, or its alias expansion, is too large", ""},
 }
