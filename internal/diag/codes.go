@@ -28,6 +28,7 @@ var catalog = index(
 	zoneCodes,
 	configCodes,
 	consistencyCodes,
+	reportCodes,
 )
 
 func index(tables ...[]Info) map[Code]Info {

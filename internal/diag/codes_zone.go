@@ -7,6 +7,7 @@ const (
 	ZoneDomainOutside    Code = "zone-domain-outside"
 	PolicyHostUndeclared Code = "policy-host-undeclared"
 	MXInvalid            Code = "mx-invalid"
+	MXTargetCNAME        Code = "mx-target-cname"
 )
 
 var zoneCodes = []Info{
@@ -15,4 +16,5 @@ var zoneCodes = []Info{
 	{ZoneDomainOutside, Error, "Policy domain is not inside the zone file's origin", ""},
 	{PolicyHostUndeclared, Warning, "No address or CNAME for mta-sts.<domain> in the declaration", "RFC 8461 §3.3"},
 	{MXInvalid, Error, "Declared MX host is not a host name", "RFC 5321 §2.3.5"},
+	{MXTargetCNAME, Warning, "Declared MX host is a CNAME", "RFC 5321 §5.1"},
 }

@@ -1,0 +1,62 @@
+package diag
+
+// TLS-RPT report decoding codes (RFC 8460 §4 and §5). Reports come from
+// third parties: an input that cannot be read is an error for that input
+// only, and quirks that real reporters are known to have are tolerated
+// with a notice or a warning.
+const (
+	ReportUnreadable        Code = "report-unreadable"
+	ReportFormatUnknown     Code = "report-format-unknown"
+	ReportNotFound          Code = "report-not-found"
+	ReportSkipped           Code = "report-skipped"
+	ReportTooLarge          Code = "report-too-large"
+	ReportTooManyParts      Code = "report-too-many-parts"
+	ReportJSONInvalid       Code = "report-json-invalid"
+	ReportFieldInvalid      Code = "report-field-invalid"
+	ReportFieldMissing      Code = "report-field-missing"
+	ReportDateInvalid       Code = "report-date-invalid"
+	ReportDateReversed      Code = "report-date-reversed"
+	ReportRangeTooLong      Code = "report-range-too-long"
+	ReportNoTimezone        Code = "report-no-timezone"
+	ReportTrailingData      Code = "report-trailing-data"
+	ReportBOM               Code = "report-bom"
+	ReportOrganizationEmpty Code = "report-organization-missing"
+	ReportIDMissing         Code = "report-id-missing"
+	ReportPolicyInvalid     Code = "report-policy-invalid"
+	ReportPolicyDomainEmpty Code = "report-policy-domain-missing"
+	ReportMXHostString      Code = "report-mx-host-string"
+	ReportCountMissing      Code = "report-count-missing"
+	ReportFailuresExceed    Code = "report-failures-exceed-total"
+	ReportAddressInvalid    Code = "report-address-invalid"
+)
+
+const (
+	rfc8460p44 = "RFC 8460 §4.4"
+	rfc8460p5  = "RFC 8460 §5"
+)
+
+var reportCodes = []Info{
+	{ReportUnreadable, Error, "Report input cannot be read (corrupt gzip, zip, MIME or transfer encoding)", rfc8460p5},
+	{ReportFormatUnknown, Error, "Input is not JSON, gzip, zip, a mail message or an mbox", "RFC 8460 §5.1"},
+	{ReportNotFound, Error, "Input holds no TLS-RPT report", "RFC 8460 §5.3"},
+	{ReportSkipped, Notice, "Archive member or mailbox message without a TLS-RPT report was skipped", "RFC 8460 §5.3"},
+	{ReportTooLarge, Error, "Report or source larger than the limit after decompression", "RFC 8460 §7"},
+	{ReportTooManyParts, Error, "Source has more archive members, messages or MIME parts than the limit", "RFC 8460 §7"},
+	{ReportJSONInvalid, Error, "Report is not valid JSON, or not a JSON object", rfc8460p44},
+	{ReportFieldInvalid, Error, "Report field has the wrong JSON type", rfc8460p44},
+	{ReportFieldMissing, Error, "Report lacks date-range or policies", rfc8460p44},
+	{ReportDateInvalid, Error, "Report date-time is not an RFC 3339 date-time", rfc8460p44},
+	{ReportDateReversed, Error, "Report end-datetime is before its start-datetime", "RFC 8460 §4.1"},
+	{ReportRangeTooLong, Error, "Report date-range covers more than 31 days", "RFC 8460 §4.1"},
+	{ReportNoTimezone, Notice, "Report date-time has no time zone; read as UTC", rfc8460p44},
+	{ReportTrailingData, Warning, "Data after the report's JSON was ignored", rfc8460p44},
+	{ReportBOM, Warning, "Byte order mark before the report's JSON was ignored", "RFC 8259 §8.1"},
+	{ReportOrganizationEmpty, Warning, "Report has no organization-name", rfc8460p44},
+	{ReportIDMissing, Warning, "Report has no report-id; duplicates are found by content only", rfc8460p44},
+	{ReportPolicyInvalid, Warning, "Policy entry with invalid counts or lists was skipped", rfc8460p44},
+	{ReportPolicyDomainEmpty, Notice, "Policy entry has no policy-domain and counts for no domain", rfc8460p44},
+	{ReportMXHostString, Notice, "mx-host is a string, not an array; read as a one-element list", "RFC 8460 §4.4, Errata 6241"},
+	{ReportCountMissing, Notice, "Session count missing from a policy entry", "RFC 8460 §4.2"},
+	{ReportFailuresExceed, Notice, "failure-details add up to more than total-failure-session-count; the larger is used", "RFC 8460 §4.2"},
+	{ReportAddressInvalid, Warning, "sending-mta-ip or receiving-ip is not an IP address; ignored", rfc8460p44},
+}
