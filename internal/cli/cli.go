@@ -1,0 +1,91 @@
+// Package cli is the command line of stsgate: it parses flags and the
+// configuration, wires the real dependencies to the core packages, renders
+// the result and decides the exit code. cmd/stsgate only calls Run.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Exit codes (DESIGN §1.7). When several apply, usage wins over failure,
+// and failure over "could not evaluate".
+const (
+	ExitPass     = 0 // nothing at or above fail_on
+	ExitFail     = 1 // findings at or above fail_on
+	ExitUsage    = 2 // bad flag, bad configuration
+	ExitNoVerify = 3 // could not evaluate: network, API
+)
+
+// Env is the outside world a run sees. Tests build their own.
+type Env struct {
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+}
+
+// usageError is a problem with the command line or configuration; it maps
+// to ExitUsage.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+const mainUsage = `stsgate keeps an MTA-STS deployment honest: it checks the policy file and
+DNS declaration kept in a repository (RFC 8461, RFC 8460).
+
+Usage:
+  stsgate <command> [flags]
+
+Commands:
+  lint     check the repository's policy, DNS declaration and configuration (no network)
+
+Run "stsgate <command> --help" for the flags of a command.
+
+Exit codes: 0 pass, 1 findings at or above --fail-on, 2 usage or configuration
+error, 3 could not evaluate.
+`
+
+// Run runs the command line args (without the program name) and returns
+// the exit code.
+func Run(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, mainUsage)
+		return ExitUsage
+	}
+	var code int
+	var err error
+	switch args[0] {
+	case "lint":
+		code, err = runLint(ctx, args[1:], env)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(env.Stdout, mainUsage)
+		return ExitPass
+	default:
+		err = usagef("unknown command %q", args[0])
+	}
+	return exitCode(code, err, env.Stderr)
+}
+
+// exitCode maps the outcome of a command to the process exit code,
+// printing err when there is one.
+func exitCode(code int, err error, stderr io.Writer) int {
+	var usage *usageError
+	switch {
+	case err == nil:
+		return code
+	case errors.Is(err, errHelp):
+		return ExitPass
+	case errors.As(err, &usage):
+		fmt.Fprintf(stderr, "stsgate: %v\nRun \"stsgate --help\" for usage.\n", err)
+		return ExitUsage
+	default:
+		fmt.Fprintf(stderr, "stsgate: %v\n", err)
+		return ExitNoVerify
+	}
+}

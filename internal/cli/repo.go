@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/stsgate/stsgate/internal/check"
+	"github.com/stsgate/stsgate/internal/config"
+	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/zone"
+)
+
+// defaultConfig is where the configuration lives unless --config says
+// otherwise (DESIGN §1.1).
+const (
+	defaultConfig = ".github/stsgate.yml"
+	defaultPolicy = ".well-known/mta-sts.txt"
+)
+
+// repo is a repository opened for checking: its configuration and the
+// domains selected by the flags.
+type repo struct {
+	fsys    fs.FS
+	cfg     config.Config
+	domains []config.Domain
+}
+
+// openRepo reads the configuration and applies the one-domain flags. The
+// returned diagnostics are configuration problems; when they hold an error
+// the run is a usage error.
+func openRepo(f *repoFlags) (*repo, diag.List, error) {
+	r := &repo{fsys: os.DirFS(f.dir), cfg: config.Default()}
+	if _, err := os.Stat(f.dir); err != nil {
+		return nil, nil, usagef("--dir: %v", err)
+	}
+	name := f.config
+	if name == "" {
+		if _, err := fs.Stat(r.fsys, defaultConfig); err == nil {
+			name = defaultConfig
+		}
+	}
+	var diags diag.List
+	if name != "" {
+		src, err := r.read(name)
+		if err != nil {
+			return nil, nil, usagef("--config: %v", err)
+		}
+		r.cfg, diags = config.Parse(name, src)
+	}
+	domains, err := selectDomains(r.cfg, f)
+	r.domains = domains
+	return r, diags, err
+}
+
+// selectDomains applies --domain, --policy and --zone to the configured
+// domains (DESIGN §1.9: with a config, --domain selects one; without, it
+// defines one with the defaults of §1.1).
+func selectDomains(cfg config.Config, f *repoFlags) ([]config.Domain, error) {
+	if f.domain == "" {
+		if len(cfg.Domains) == 0 {
+			return nil, usagef("no domain to check: give --domain or list domains in %s", defaultConfig)
+		}
+		return cfg.Domains, nil
+	}
+	name := strings.ToLower(strings.TrimSuffix(f.domain, "."))
+	d, ok := cfg.Domain(name)
+	if !ok {
+		if len(cfg.Domains) > 0 {
+			return nil, usagef("--domain %s is not in %s", name, cfg.File)
+		}
+		d = config.Domain{Name: name, Policy: defaultPolicy}
+	}
+	if f.policy != "" {
+		d.Policy = f.policy
+	}
+	if f.zone != "" {
+		d.Zone, d.Records = f.zone, nil
+	}
+	return []config.Domain{d}, nil
+}
+
+// read reads a repository-relative file.
+func (r *repo) read(name string) ([]byte, error) {
+	clean := path.Clean(strings.TrimPrefix(name, "./"))
+	if !fs.ValidPath(clean) {
+		return nil, fmt.Errorf("%s: path outside the repository", name)
+	}
+	return fs.ReadFile(r.fsys, clean)
+}
+
+// load reads what the repository holds for d: its policy file and its DNS
+// declaration.
+func (r *repo) load(d config.Domain) (check.Repo, diag.List) {
+	in := check.Repo{Domain: d.Name, PolicyFile: d.Policy}
+	if b, err := r.read(d.Policy); err == nil {
+		in.Policy = b
+	}
+	dns, diags := r.declaration(d)
+	in.DNS = dns
+	return in, diags.ForDomain(d.Name)
+}
+
+// declaration reads the domain's DNS declaration from its zone file or
+// its inline records; nil when it has neither.
+func (r *repo) declaration(d config.Domain) (*zone.Declaration, diag.List) {
+	switch {
+	case d.Zone != "":
+		src, err := r.read(d.Zone)
+		if err != nil {
+			return nil, diag.List{unreadable(d.Zone, err)}
+		}
+		decl, diags := zone.ParseFile(d.Zone, src, d.Name)
+		return &decl, diags
+	case d.Records != nil:
+		decl, diags := inline(d.Name, d.Records)
+		decl.Source = r.cfg.File
+		return &decl, diags.InFile(r.cfg.File, diag.Pos{})
+	}
+	return nil, nil
+}
+
+func inline(domain string, rec *config.Records) (zone.Declaration, diag.List) {
+	txt := func(v *config.Value) *zone.TXT {
+		if v == nil {
+			return nil
+		}
+		return &zone.TXT{Text: v.Text, Strings: []string{v.Text}, Pos: v.Pos, Exact: v.Exact}
+	}
+	var mx []zone.MX
+	for i, v := range rec.MX {
+		mx = append(mx, zone.MX{Host: v.Text, Preference: uint16(10 * (i + 1)), Pos: v.Pos})
+	}
+	return zone.FromInline(domain, txt(rec.MTASTS), txt(rec.TLSRPT), mx)
+}
+
+func unreadable(file string, err error) diag.Diagnostic {
+	why := "cannot be read"
+	if errors.Is(err, fs.ErrNotExist) {
+		why = "does not exist"
+	}
+	d := diag.New(diag.FileUnreadable,
+		fmt.Sprintf("%s %s, so the DNS it should declare cannot be checked", file, why),
+		"commit the file or fix the path in .github/stsgate.yml")
+	d.File = file
+	return d
+}

@@ -1,0 +1,56 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/stsgate/stsgate/internal/diag"
+)
+
+type jsonDocument struct {
+	SchemaVersion int              `json:"schema_version"`
+	Verdict       Verdict          `json:"verdict"`
+	Domains       []Domain         `json:"domains"`
+	Diagnostics   []jsonDiagnostic `json:"diagnostics"`
+}
+
+type jsonDiagnostic struct {
+	Code      diag.Code     `json:"code"`
+	Severity  diag.Severity `json:"severity"`
+	Domain    string        `json:"domain,omitempty"`
+	File      string        `json:"file,omitempty"`
+	Line      int           `json:"line,omitempty"`
+	Column    int           `json:"column,omitempty"`
+	EndLine   int           `json:"end_line,omitempty"`
+	EndColumn int           `json:"end_column,omitempty"`
+	Subject   string        `json:"subject,omitempty"`
+	Message   string        `json:"message"`
+	Hint      string        `json:"hint,omitempty"`
+	Ref       string        `json:"ref,omitempty"`
+}
+
+// WriteJSON writes r as the JSON document of DESIGN §1.7, indented, with
+// diagnostics in stable order.
+func WriteJSON(w io.Writer, r Result) error {
+	doc := jsonDocument{
+		SchemaVersion: SchemaVersion,
+		Verdict:       r.Verdict,
+		Domains:       r.Domains,
+		Diagnostics:   []jsonDiagnostic{},
+	}
+	if doc.Domains == nil {
+		doc.Domains = []Domain{}
+	}
+	diags := append(diag.List(nil), r.Diagnostics...)
+	diags.Sort()
+	for _, d := range diags {
+		doc.Diagnostics = append(doc.Diagnostics, jsonDiagnostic{
+			Code: d.Code, Severity: d.Severity, Domain: d.Domain, File: d.File,
+			Line: d.Start.Line, Column: d.Start.Column, EndLine: d.End.Line, EndColumn: d.End.Column,
+			Subject: d.Subject, Message: d.Message, Hint: d.Hint, Ref: d.Ref,
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}

@@ -1,0 +1,50 @@
+// Package report renders the outcome of a run: plain text for terminals
+// and logs, and the versioned JSON document of DESIGN §1.7 for scripts.
+// It is the only place, with package cli, that writes user-facing output.
+package report
+
+import (
+	"github.com/stsgate/stsgate/internal/diag"
+)
+
+// SchemaVersion is the version of the JSON document. It changes only when
+// a field changes meaning or disappears; new fields do not change it.
+const SchemaVersion = 1
+
+// Verdict is the outcome of a run.
+type Verdict string
+
+// The verdicts.
+const (
+	Pass  Verdict = "pass"  // nothing at or above fail_on
+	Fail  Verdict = "fail"  // findings at or above fail_on
+	Error Verdict = "error" // could not evaluate, or a usage error
+)
+
+// Result is everything a command has to say.
+type Result struct {
+	Verdict     Verdict
+	Domains     []Domain
+	Diagnostics diag.List
+}
+
+// Domain is the state of one policy domain as far as the command computed
+// it. Empty fields are omitted from the JSON document.
+type Domain struct {
+	Domain string `json:"domain"`
+	Mode   string `json:"mode,omitempty"`
+	ID     string `json:"id,omitempty"`
+	// TLSRPT lists the declared TLS-RPT destinations (rua).
+	TLSRPT []string `json:"tls_rpt,omitempty"`
+	// MX lists the policy's mx patterns.
+	MX []string `json:"mx,omitempty"`
+}
+
+// VerdictFor returns Fail when diags holds a finding at or above failOn,
+// else Pass.
+func VerdictFor(diags diag.List, failOn diag.Severity) Verdict {
+	if diags.Max() >= failOn {
+		return Fail
+	}
+	return Pass
+}
