@@ -33,7 +33,7 @@ func coverage(p *policy.Policy, dns *zone.Declaration) diag.List {
 			line := lineOf(p, pattern)
 			out.Add(inFile(diag.New(diag.MXPatternStale,
 				fmt.Sprintf("mx %q matches none of the declared MX hosts; a stale pattern lets a host you no longer use receive mail under the policy", pattern),
-				"remove the line, or add the MX record it was meant for"), "", diag.Pos{Line: line}))
+				"remove the line, or add the MX record it was meant for"), "", diag.Pos{Line: line, Column: 1}))
 		}
 	}
 	return out
@@ -99,11 +99,11 @@ func reportingDomain(domain string, p *policy.Policy, rec *tlsrpt.Record, dns *z
 	for _, rua := range rec.RUA {
 		host := mailtoDomain(rua)
 		if host == domain || strings.HasSuffix(host, "."+domain) {
-			at := diag.Pos{}
+			var at diag.Pos
 			if len(dns.TLSRPT) > 0 {
-				at = diag.Pos{Line: dns.TLSRPT[0].Pos.Line}
+				at = dns.TLSRPT[0].Pos
 			}
-			out.Add(inFile(diag.New(diag.TLSRPTRUASameZone,
+			out.Add(inFile(diag.New(diag.TLSRPTRUASameDomain,
 				fmt.Sprintf("TLS-RPT reports go to %s, inside %s, which enforces MTA-STS; when TLS to your MX hosts fails, the reports saying so may not be delivered", rua, domain),
 				"add a destination outside the domain, such as an https: endpoint or a mailbox at another domain"), dns.Source, at))
 		}

@@ -71,9 +71,17 @@ func (s *Static) lintPolicy(r Repo) *policy.Policy {
 
 // lintRecords checks the declared TXT RRsets.
 func (s *Static) lintRecords(dns *zone.Declaration) {
-	sts := policy.ParseRecordSet(texts(dns.STS))
-	s.Record = sts.Record
-	s.Diags = append(s.Diags, placeRecords(dns, dns.STS, sts.Records, sts.Set)...)
+	if len(dns.STS) == 0 && dns.STSAlias != "" {
+		// RFC 8461 §8.2: the record is delegated; senders follow the
+		// CNAME, and the provider publishes the id.
+		s.Diags.Add(inFile(diag.New(diag.STSRecordDelegated,
+			fmt.Sprintf("_mta-sts.%s is a CNAME to %s; the id lives there, so stsgate cannot check that it changes with the policy", dns.Domain, dns.STSAlias),
+			"make sure the provider changes the id whenever this repository changes the policy"), dns.Source, dns.STSAliasPos))
+	} else {
+		sts := policy.ParseRecordSet(texts(dns.STS))
+		s.Record = sts.Record
+		s.Diags = append(s.Diags, placeRecords(dns, dns.STS, sts.Records, sts.Set)...)
+	}
 	rpt := tlsrpt.ParseRecordSet(texts(dns.TLSRPT))
 	s.TLSRPT = rpt.Record
 	s.Diags = append(s.Diags, placeRecords(dns, dns.TLSRPT, rpt.Records, rpt.Set)...)

@@ -73,7 +73,7 @@ func domainLine(d Domain) string {
 		parts = append(parts, "tls-rpt "+strings.Join(d.TLSRPT, ", "))
 	}
 	if len(parts) == 0 {
-		return "no state"
+		return "no usable policy or records"
 	}
 	return strings.Join(parts, "; ")
 }

@@ -42,12 +42,28 @@ func (c *collector) collect(recs []record) {
 			if name == c.domain {
 				c.addMX(rr, rec)
 			}
-		case *dns.A, *dns.AAAA, *dns.CNAME:
+		case *dns.CNAME:
+			c.addCNAME(name, rr, rec)
+		case *dns.A, *dns.AAAA:
 			if name == "mta-sts."+c.domain {
 				// RFC 8461 §3.3: senders fetch the policy from this host.
 				c.decl.PolicyHost = true
 			}
 		}
+	}
+}
+
+// addCNAME files a CNAME owned by name (at or below the domain).
+func (c *collector) addCNAME(name string, rr *dns.CNAME, rec record) {
+	switch name {
+	case "mta-sts." + c.domain:
+		// RFC 8461 §3.3: senders fetch the policy from this host.
+		c.decl.PolicyHost = true
+	case "_mta-sts." + c.domain:
+		// RFC 8461 §3.1 and §8.2: senders follow the alias to the
+		// provider's record.
+		c.decl.STSAlias = normalize(rr.Target)
+		c.decl.STSAliasPos = c.s.start(rec)
 	}
 }
 

@@ -31,6 +31,12 @@ type Declaration struct {
 	TLSRPT     []TXT  // the TXT RRset at _smtp._tls.<domain>
 	MX         []MX   // the MX RRset at <domain>
 	PolicyHost bool   // mta-sts.<domain> has an A, AAAA or CNAME record
+	// STSAlias is the target of a CNAME at _mta-sts.<domain>, which
+	// delegates the record to a provider (RFC 8461 §3.1, §8.2); "" when
+	// there is none.
+	STSAlias string
+	// STSAliasPos is the position of that CNAME record.
+	STSAliasPos diag.Pos
 }
 
 // TXT is one TXT record.

@@ -56,6 +56,20 @@ mail       IN A 192.0.2.1
 			},
 		},
 		{
+			name:   "T17 _mta-sts delegated by CNAME",
+			domain: "example.com",
+			src: `_mta-sts IN CNAME _mta-sts.provider.example.
+mta-sts  IN CNAME mta-sts.provider.example.
+_smtp._tls IN TXT "v=TLSRPTv1; rua=mailto:tls@example.net"
+`,
+			want: Declaration{
+				TLSRPT:      []TXT{exact("v=TLSRPTv1; rua=mailto:tls@example.net", 3, 20)},
+				PolicyHost:  true,
+				STSAlias:    "_mta-sts.provider.example",
+				STSAliasPos: pos(1, 1),
+			},
+		},
+		{
 			name:   "$ORIGIN, absolute names, class and TTL in either order, upper case",
 			domain: "Example.COM.",
 			src: `$ORIGIN example.com.
