@@ -16,10 +16,7 @@ import (
 
 // defaultConfig is where the configuration lives unless --config says
 // otherwise (DESIGN §1.1).
-const (
-	defaultConfig = ".github/stsgate.yml"
-	defaultPolicy = ".well-known/mta-sts.txt"
-)
+const defaultConfig = ".github/stsgate.yml"
 
 // repo is a repository opened for checking: its configuration and the
 // domains selected by the flags.
@@ -72,7 +69,7 @@ func selectDomains(cfg config.Config, f *repoFlags) ([]config.Domain, error) {
 		if len(cfg.Domains) > 0 {
 			return nil, usagef("--domain %s is not in %s", name, cfg.File)
 		}
-		d = config.Domain{Name: name, Policy: defaultPolicy}
+		d = config.Domain{Name: name, Policy: config.DefaultPolicy}
 	}
 	if f.policy != "" {
 		d.Policy = f.policy
