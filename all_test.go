@@ -36,7 +36,7 @@ var allowed = map[string][]string{
 	"internal/zone":     append(slices.Clone(pure), "internal/policy", miekgDNS),
 	"internal/config":   append(slices.Clone(pure), yaml),
 	"internal/check":    append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone"),
-	"internal/report":   append(slices.Clone(pure), githubActions),
+	"internal/report":   append(slices.Clone(pure), "internal/tlsrpt", githubActions),
 	"internal/cli": append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone",
 		"internal/config", "internal/check", "internal/report", githubActions),
 	"cmd/stsgate": {"internal/cli"},

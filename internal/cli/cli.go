@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 )
 
 // Exit codes (DESIGN §1.7). When several apply, usage wins over failure,
@@ -24,6 +25,24 @@ type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+	Now    func() time.Time // nil: time.Now
+	// IsTerminal reports whether stderr is a terminal, for progress
+	// output; nil: never.
+	IsTerminal func() bool
+}
+
+func (e Env) now() time.Time {
+	if e.Now == nil {
+		return time.Now()
+	}
+	return e.Now()
+}
+
+func (e Env) getenv(key string) string {
+	if e.Getenv == nil {
+		return ""
+	}
+	return e.Getenv(key)
 }
 
 // usageError is a problem with the command line or configuration; it maps
@@ -44,6 +63,7 @@ Usage:
 
 Commands:
   lint     check the repository's policy, DNS declaration and configuration (no network)
+  reports  read TLS-RPT reports and compute each domain's clean window
 
 Run "stsgate <command> --help" for the flags of a command.
 
@@ -63,6 +83,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 	switch args[0] {
 	case "lint":
 		code, err = runLint(ctx, args[1:], env)
+	case "reports":
+		code, err = runReports(ctx, args[1:], env)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(env.Stdout, mainUsage)
 		return ExitPass

@@ -45,22 +45,53 @@ func (f *repoFlags) validate() error {
 	return nil
 }
 
-// parseFlags parses args with fs. Errors are usage errors; --help prints
-// the usage to stdout and returns errHelp.
+// parseFlags parses args with fs and refuses positional arguments. Errors
+// are usage errors; --help prints the usage to stdout and returns errHelp.
 func parseFlags(fs *flag.FlagSet, args []string, usage string, stdout, stderr io.Writer) error {
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		printUsage(stdout, fs, usage)
-		return errHelp
-	case err != nil:
-		return usagef("%s: %v", fs.Name(), err)
-	case fs.NArg() > 0:
+	if err := parseFlagsArgs(fs, args, usage, Env{Stdout: stdout, Stderr: stderr}); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
 		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
 	}
 	return nil
+}
+
+// parseFlagsArgs is parseFlags for commands that take positional
+// arguments. Flags may follow them ("reports dir/ --format json").
+func parseFlagsArgs(fs *flag.FlagSet, args []string, usage string, env Env) error {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	positional, err := parseInterspersed(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printUsage(env.Stdout, fs, usage)
+		return errHelp
+	case err != nil:
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	// Leave the positional arguments where fs.Args finds them.
+	return fs.Parse(append([]string{"--"}, positional...))
+}
+
+// parseInterspersed parses flags wherever they appear among args and
+// returns the positional arguments in order.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
 }
 
 func printUsage(w io.Writer, fs *flag.FlagSet, usage string) {

@@ -29,6 +29,7 @@ var catalog = index(
 	configCodes,
 	consistencyCodes,
 	reportCodes,
+	sourceCodes,
 )
 
 func index(tables ...[]Info) map[Code]Info {

@@ -11,6 +11,7 @@ const (
 	ReportSkipped           Code = "report-skipped"
 	ReportTooLarge          Code = "report-too-large"
 	ReportTooManyParts      Code = "report-too-many-parts"
+	ReportProblemsCapped    Code = "report-findings-capped"
 	ReportJSONInvalid       Code = "report-json-invalid"
 	ReportFieldInvalid      Code = "report-field-invalid"
 	ReportFieldMissing      Code = "report-field-missing"
@@ -42,6 +43,7 @@ var reportCodes = []Info{
 	{ReportSkipped, Notice, "Archive member or mailbox message without a TLS-RPT report was skipped", "RFC 8460 §5.3"},
 	{ReportTooLarge, Error, "Report or source larger than the limit after decompression", "RFC 8460 §7"},
 	{ReportTooManyParts, Error, "Source has more archive members, messages or MIME parts than the limit", "RFC 8460 §7"},
+	{ReportProblemsCapped, Notice, "More than 100 findings of one code in one source; the rest are not listed", ""},
 	{ReportJSONInvalid, Error, "Report is not valid JSON, or not a JSON object", rfc8460p44},
 	{ReportFieldInvalid, Error, "Report field has the wrong JSON type", rfc8460p44},
 	{ReportFieldMissing, Error, "Report lacks date-range or policies", rfc8460p44},

@@ -116,12 +116,27 @@ type Diagnostic struct {
 // catalog entry is loud rather than silent; a test keeps the catalog
 // complete.
 func New(code Code, message, hint string) Diagnostic {
-	d := Diagnostic{Code: code, Severity: Error, Message: message, Hint: hint}
+	d := Diagnostic{Code: code, Severity: Error, Message: clause(message), Hint: clause(hint)}
 	if info, ok := Lookup(code); ok {
 		d.Severity = info.Severity
 		d.Ref = info.Ref
 	}
 	return d
+}
+
+// clause puts a message into the form every renderer expects, whatever
+// the style of the rule that wrote it: a lower-case first word (unless it
+// is an acronym or a name, as in "MX" or "TXT") and no final period, so
+// that it reads after "error: " or "fix: ".
+func clause(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "..") {
+		s = s[:len(s)-1]
+	}
+	if len(s) >= 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'a' && s[1] <= 'z' {
+		s = string(s[0]+'a'-'A') + s[1:]
+	}
+	return s
 }
 
 // At returns d with its span set to [start, end).

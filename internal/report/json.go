@@ -5,13 +5,20 @@ import (
 	"io"
 
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
 type jsonDocument struct {
 	SchemaVersion int              `json:"schema_version"`
 	Verdict       Verdict          `json:"verdict"`
-	Domains       []Domain         `json:"domains"`
+	Domains       []jsonDomain     `json:"domains"`
 	Diagnostics   []jsonDiagnostic `json:"diagnostics"`
+}
+
+// jsonDomain is a domain entry; an embedded window is inlined.
+type jsonDomain struct {
+	Domain
+	*tlsrpt.Window
 }
 
 type jsonDiagnostic struct {
@@ -35,11 +42,15 @@ func WriteJSON(w io.Writer, r Result) error {
 	doc := jsonDocument{
 		SchemaVersion: SchemaVersion,
 		Verdict:       r.Verdict,
-		Domains:       r.Domains,
+		Domains:       []jsonDomain{},
 		Diagnostics:   []jsonDiagnostic{},
 	}
-	if doc.Domains == nil {
-		doc.Domains = []Domain{}
+	for _, d := range r.Domains {
+		jd := jsonDomain{Domain: d}
+		if r.InlineWindow {
+			jd.Window, jd.Domain.Window = d.Window, nil
+		}
+		doc.Domains = append(doc.Domains, jd)
 	}
 	diags := append(diag.List(nil), r.Diagnostics...)
 	diags.Sort()

@@ -5,6 +5,7 @@ package report
 
 import (
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
 // SchemaVersion is the version of the JSON document. It changes only when
@@ -26,6 +27,10 @@ type Result struct {
 	Verdict     Verdict
 	Domains     []Domain
 	Diagnostics diag.List
+	// InlineWindow puts each domain's window fields directly into its
+	// JSON entry, as stsgate reports does (DESIGN §1.7), instead of
+	// under "window".
+	InlineWindow bool
 }
 
 // Domain is the state of one policy domain as far as the command computed
@@ -38,6 +43,8 @@ type Domain struct {
 	TLSRPT []string `json:"tls_rpt,omitempty"`
 	// MX lists the policy's mx patterns.
 	MX []string `json:"mx,omitempty"`
+	// Window is the clean window computed from TLS-RPT reports.
+	Window *tlsrpt.Window `json:"window,omitempty"`
 }
 
 // VerdictFor returns Fail when diags holds a finding at or above failOn,

@@ -23,6 +23,10 @@ func WriteText(w io.Writer, r Result) error {
 		}
 	}
 	for _, dom := range r.Domains {
+		if dom.Window != nil {
+			writeWindow(bw, dom.Domain, dom.Window)
+			continue
+		}
 		fmt.Fprintf(bw, "%s: %s\n", dom.Domain, domainLine(dom))
 	}
 	fmt.Fprintf(bw, "%s; verdict: %s\n", counts(diags), r.Verdict)

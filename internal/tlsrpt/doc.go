@@ -16,10 +16,25 @@
 // https destinations without a host, and the DMARC size suffix ("!10m"),
 // which TLS-RPT does not have.
 //
-// Not implemented here: looking the record up in DNS (package dnsx), the
-// report JSON of RFC 8460 §4 and its delivery by mail or HTTPS (§5), and
-// the DKIM requirement on report mail.
+// Decode reads TLS-RPT reports (RFC 8460 §4) from bytes, whatever form
+// they were delivered or stored in (§5): JSON, an array of reports or
+// NDJSON, gzip, zip, report mail (.eml) and mbox, recognised by content,
+// never by name. It normalises each report into a Report (UTC dates with
+// an exclusive end, lower-case domains, lenient counts and lists) and
+// tolerates the quirks real reporters have (reference §4 and vectors
+// J1-J26): missing time zones, mx-host as a string, null contact-info,
+// missing policy-domain, details that add up to more than the total,
+// mislabelled MIME parts. What it cannot read becomes a diagnostic, with
+// the line and column inside the JSON where there is one; one bad report
+// never stops the others. Limits bound the memory and time an input may
+// take (gzip and zip bombs). Field names are matched exactly as RFC 8460
+// §4.4 spells them: encoding/json's case-insensitive matching is
+// switched off by hiding keys that differ only in case.
+//
+// Not implemented here: looking the record up in DNS (package dnsx),
+// walking directories and fetching report URLs (the caller hands Decode
+// an io.Reader), and the DKIM requirement on report mail.
 //
 // The package is pure: it imports only the standard library, diag and
-// txtfield, and does no I/O.
+// txtfield, and does no I/O of its own.
 package tlsrpt

@@ -1,0 +1,184 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"time"
+
+	"github.com/stsgate/stsgate/internal/config"
+	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/policy"
+	"github.com/stsgate/stsgate/internal/report"
+	"github.com/stsgate/stsgate/internal/tlsrpt"
+)
+
+const reportsUsage = `Usage: stsgate reports [--dir D] [--config F] [--domain D] [--clean-days N] [--as-of T] [--format text|json] [SOURCE...]
+
+Reads TLS-RPT reports and computes each domain's clean window: a day-by-day
+table, the failures grouped by result type, sender and MX host, and whether
+the reports have been clean long enough to move the policy to enforce.
+
+SOURCE is a file, a directory (read recursively), a glob or an https:// URL;
+formats are recognised by content (JSON, NDJSON, gzip, zip, e-mail, mbox).
+Without SOURCE the report sources of the configuration are read. Without
+--domain every domain found in the sources is reported.
+
+Exit code 1 when a window is not clean or a report could not be read.
+`
+
+type reportsFlags struct {
+	repoFlags
+	cleanDays int
+	asOf      string
+}
+
+func runReports(ctx context.Context, args []string, env Env) (int, error) {
+	var f reportsFlags
+	fs := flag.NewFlagSet("reports", flag.ContinueOnError)
+	f.register(fs)
+	fs.IntVar(&f.cleanDays, "clean-days", 0, "clean `days` needed (default clean_days of the configuration, 14)")
+	fs.StringVar(&f.asOf, "as-of", "", "evaluate at this `time`: RFC 3339 or YYYY-MM-DD (default now)")
+	if err := parseFlagsArgs(fs, args, reportsUsage, env); err != nil {
+		return 0, err
+	}
+	if err := f.validate(); err != nil {
+		return 0, err
+	}
+	asOf, err := parseAsOf(f.asOf, env.now())
+	if err != nil {
+		return 0, err
+	}
+	if f.cleanDays < 0 || f.cleanDays > 365 {
+		return 0, usagef("--clean-days %d: want 1 to 365", f.cleanDays)
+	}
+	r, cfgDiags, err := openReportsRepo(&f.repoFlags)
+	if err != nil {
+		return 0, err
+	}
+	if cfgDiags.Max() == diag.Error {
+		return ExitUsage, render(env, f.format, report.Result{Verdict: report.Error, Diagnostics: cfgDiags})
+	}
+	plan := planReports(r, &f, fs.Args())
+	agg := tlsrpt.NewAggregator(windowOptions(r.cfg, f.cleanDays, asOf), plan.policies)
+	res := report.Result{Diagnostics: append(cfgDiags, plan.diags...), InlineWindow: true}
+	res.Diagnostics = append(res.Diagnostics, readReports(ctx, env, plan.sources, agg, r.cfg.ReportsTokenEnv)...)
+	for _, d := range agg.Domains() {
+		w := agg.Window(d)
+		res.Domains = append(res.Domains, report.Domain{Domain: d, Window: &w})
+	}
+	res.Verdict = reportsVerdict(res, f.failOn)
+	return exitFor(res.Verdict), render(env, f.format, res)
+}
+
+// reportsVerdict fails when a window is not clean or a finding reaches
+// fail_on.
+func reportsVerdict(res report.Result, failOn diag.Severity) report.Verdict {
+	v := report.VerdictFor(res.Diagnostics, failOn)
+	for _, d := range res.Domains {
+		if d.Window != nil && !d.Window.Clean {
+			v = report.Fail
+		}
+	}
+	return v
+}
+
+func exitFor(v report.Verdict) int {
+	switch v {
+	case report.Fail:
+		return ExitFail
+	case report.Error:
+		return ExitNoVerify
+	}
+	return ExitPass
+}
+
+// openReportsRepo is openRepo without the need for a domain: reports can
+// be read for every domain found in them.
+func openReportsRepo(f *repoFlags) (*repo, diag.List, error) {
+	r, diags, err := openRepo(f)
+	if r != nil && err != nil && f.domain == "" && len(r.cfg.Domains) == 0 {
+		return r, diags, nil // no domain: every domain found
+	}
+	return r, diags, err
+}
+
+// reportsPlan is what a report run reads and for which domains.
+type reportsPlan struct {
+	sources  reportSources
+	policies map[string][]string // nil: every domain found
+	diags    diag.List
+}
+
+func planReports(r *repo, f *reportsFlags, args []string) reportsPlan {
+	var p reportsPlan
+	specs := args
+	if f.domain != "" || (len(args) == 0 && len(r.domains) > 0) {
+		p.policies = map[string][]string{}
+		for _, d := range r.domains {
+			p.policies[d.Name] = r.policyMX(d)
+			if len(args) == 0 {
+				specs = append(specs, d.Reports...)
+			}
+		}
+	}
+	p.sources, p.diags = expandSources(f.dir, specs)
+	return p
+}
+
+// policyMX returns the mx patterns of the domain's policy file, against
+// which reports' policy-strings are compared (DESIGN §1.4 step 4); nil
+// when the file is absent or broken.
+func (r *repo) policyMX(d config.Domain) []string {
+	b, err := r.read(d.Policy)
+	if err != nil {
+		return nil
+	}
+	p, diags := policy.Parse(b)
+	if diags.Max() == diag.Error {
+		return nil
+	}
+	return p.MX
+}
+
+func windowOptions(cfg config.Config, cleanDays int, asOf time.Time) tlsrpt.Options {
+	o := tlsrpt.Options{
+		CleanDays:     cfg.CleanDays,
+		MinReportDays: cfg.MinReportDays,
+		MaxLagDays:    int(cfg.MaxReportLag / (24 * time.Hour)),
+		AsOf:          asOf,
+	}
+	if cleanDays > 0 {
+		o.CleanDays, o.MinReportDays = cleanDays, (cleanDays+1)/2
+	}
+	for _, s := range cfg.KnownSenders {
+		o.KnownSenders = append(o.KnownSenders, tlsrpt.Sender{Org: s.Org, Prefix: s.Prefix})
+	}
+	for _, i := range cfg.Ignore {
+		o.Ignore = append(o.Ignore, tlsrpt.IgnoreRule{ResultType: i.ResultType, Org: i.Org, MX: i.MX, Domain: i.Domain, Prefix: i.Prefix, Reason: i.Reason})
+	}
+	return o
+}
+
+// parseAsOf parses --as-of: RFC 3339, or a date meaning its midnight UTC.
+func parseAsOf(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return now, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usagef("--as-of %q: want RFC 3339 (2026-11-28T00:00:00Z) or a date (2026-11-28)", s)
+}
+
+
+// readReports reads every source into agg.
+func readReports(ctx context.Context, env Env, s reportSources, agg *tlsrpt.Aggregator, tokenEnv string) diag.List {
+	r := &reader{agg: agg, progress: newProgress(env), fetcher: env.reportFetcher()}
+	if tokenEnv != "" {
+		r.token = env.getenv(tokenEnv)
+	}
+	return r.read(ctx, s)
+}

@@ -1,0 +1,125 @@
+package tlsrpt
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/stsgate/stsgate/internal/diag"
+)
+
+// gunzip decodes the gzip stream in br (RFC 8460 §5.2: reports SHOULD be
+// gzip-compressed) and whatever it holds. Concatenated gzip members are
+// read as one stream. It returns the format found inside, or kindNone.
+func (d *Decoder) gunzip(src string, br *bufio.Reader, allowed kind, depth int) kind {
+	for len(d.gzips) <= depth {
+		d.gzips = append(d.gzips, nil)
+	}
+	zr := d.gzips[depth]
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(br)
+		d.gzips[depth] = zr
+	} else {
+		err = zr.Reset(br)
+	}
+	if err != nil {
+		d.readError(src, fmt.Errorf("gzip header: %w", err))
+		return kindGzip
+	}
+	inner := d.reader(depth+1, &meter{r: zr, d: d})
+	k := d.content(src, inner, allowed, depth+1)
+	if k == kindNone {
+		d.unknownInside(src, inner, "gzip data")
+	}
+	return kindGzip
+}
+
+// unknownInside reports a compressed or encoded layer whose content is
+// not a report format.
+func (d *Decoder) unknownInside(src string, br *bufio.Reader, layer string) {
+	head, err := br.Peek(1)
+	switch {
+	case err != nil && err != io.EOF:
+		d.readError(src, err)
+	case len(head) == 0:
+		d.add(src, diag.New(diag.ReportNotFound,
+			fmt.Sprintf("The %s is empty: it holds no TLS-RPT report.", layer),
+			"Remove the empty file from the report sources."))
+	default:
+		d.add(src, diag.New(diag.ReportFormatUnknown,
+			fmt.Sprintf("The %s does not hold a TLS-RPT report: its content is not JSON.", layer),
+			"Give reports as the JSON of RFC 8460 §4.4, gzip-compressed or not."))
+	}
+}
+
+// unzip decodes every member of the zip archive in br. A zip archive has
+// its directory at the end, so the (compressed) archive is read into
+// memory, within the source budget.
+func (d *Decoder) unzip(src string, br *bufio.Reader, depth int) {
+	data, err := io.ReadAll(br)
+	if err != nil {
+		d.readError(src, err)
+		return
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		d.readError(src, fmt.Errorf("zip archive: %w", err))
+		return
+	}
+	for _, f := range zr.File {
+		if d.stop {
+			return
+		}
+		if skipMember(f.Name) {
+			continue
+		}
+		label := src + "#" + f.Name
+		if !d.part(label) {
+			return
+		}
+		d.zipMember(label, f, depth)
+	}
+}
+
+// skipMember reports whether a zip member is a directory or operating
+// system litter rather than content.
+func skipMember(name string) bool {
+	base := path.Base(name)
+	return strings.HasSuffix(name, "/") || strings.HasPrefix(name, "__MACOSX/") ||
+		strings.HasPrefix(base, "._") || base == ".DS_Store"
+}
+
+// zipMember decodes one member of an archive; a member that holds no
+// report is skipped with a notice.
+func (d *Decoder) zipMember(label string, f *zip.File, depth int) {
+	rc, err := f.Open()
+	if err != nil {
+		d.readError(label, fmt.Errorf("zip member: %w", err))
+		return
+	}
+	defer rc.Close()
+	m := d.mark()
+	inner := d.reader(depth+1, &meter{r: rc, d: d})
+	k := d.content(label, inner, anyKind, depth+1)
+	if d.quiet(m) && !d.stop {
+		d.skipped(label, k)
+	}
+}
+
+// skipped notes a member of an archive or mailbox that holds no report.
+func (d *Decoder) skipped(label string, k kind) {
+	what := "is not a TLS-RPT report"
+	if k != kindNone {
+		what = fmt.Sprintf("is a %s without a TLS-RPT report", k)
+	}
+	d.add(label, diag.New(diag.ReportSkipped,
+		fmt.Sprintf("This part %s; it was skipped.", what),
+		"Nothing to do if the part is not meant to be a report."))
+}

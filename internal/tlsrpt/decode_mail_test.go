@@ -1,0 +1,80 @@
+package tlsrpt
+
+import (
+	"testing"
+
+	"github.com/stsgate/stsgate/internal/diag"
+)
+
+// mailReport is the shape of the reports in the mail and archive
+// fixtures (testdata/reports/README.md).
+func mailReport(src, org, id, date string, ok int64) Report {
+	contact := map[string]string{
+		"Example Inc.": "tlsrpt@example-inc.example", "Example Cloud Mail": "tlsrpt@example-cloud-mail.example",
+	}[org]
+	if contact == "" {
+		contact = "tlsrpt@" + map[string]string{
+			"Plain Sender": "plain-sender", "Label Sender": "label-sender", "Octet Sender": "octet-sender",
+			"Gzip Sender": "gzip-sender", "QP Sender": "qp-sender", "Armoured Sender": "armoured-sender",
+			"Single Sender": "single-sender", "Mbox Sender": "mbox-sender", "Zip Sender": "zip-sender",
+		}[org] + ".example"
+	}
+	return report(src, org, id, contact, date,
+		withPolicy(sts("example.com", ok, 0), testingPolicy("mx.example.com", "86400"), "mx.example.com"))
+}
+
+// TestDecodeMail covers J16-J21: report mails as RFC 8460 §5.3 describes
+// them and as real reporters send them, mailboxes and archives.
+func TestDecodeMail(t *testing.T) {
+	t.Parallel()
+	const googleFile = "example.net!example.org!1774396800!1774483199!001.json.gz"
+	mbox3 := mailReport("reports.mbox#3#2", "Mbox Sender", "mbox-3", "2026-04-02", 13)
+	mbox3.Policies[0].Failed = 1
+	mbox3.Policies[0].Details = []FailureDetail{{ResultType: "certificate-not-trusted", SendingIP: ip("192.0.2.99"),
+		ReceivingMX: "mx.example.com", Sessions: 1}}
+	cases := []decodeCase{
+		{name: "J16 tlsrpt+gzip part holding plain JSON", file: "gzip-label-plain-json.eml",
+			want: []Report{mailReport("gzip-label-plain-json.eml#sender.example!example.com!1774656000!1774742399.json.gz",
+				"Plain Sender", "plain-20260328", "2026-03-28", 11)}},
+		{name: "J17 gzip file", file: "j17-report.json.gz",
+			want: []Report{mailReport("j17-report.json.gz", "Example Inc.", "gz-1", "2026-04-03", 9)}},
+		{name: "J17 gzip named .json", file: "j17-gzip-named.json",
+			want: []Report{mailReport("j17-gzip-named.json", "Example Inc.", "gz-2", "2026-04-04", 9)}},
+		{name: "J17 JSON named .json.gz", file: "j17-json-named.json.gz",
+			want: []Report{mailReport("j17-json-named.json.gz", "Example Inc.", "gz-3", "2026-04-05", 9)}},
+		{name: "J17 zip", file: "reports.zip",
+			want: []Report{
+				mailReport("reports.zip#reports/a.json", "Zip Sender", "zip-a", "2026-04-06", 1),
+				mailReport("reports.zip#reports/b.json.gz", "Zip Sender", "zip-b", "2026-04-07", 2),
+				mailReport("reports.zip#reports/c.eml", "Single Sender", "single-1", "2026-03-31", 8),
+			},
+			diags: []gotDiag{dg(diag.ReportSkipped, "reports.zip#README.txt", 0, 0)}},
+		{name: "J18 text/html first part, no time zone", file: "microsoft-html.eml",
+			want: []Report{report("microsoft-html.eml#cloud.example!example.com!1774569600!1774655999!111222333444555666.json.gz",
+				"Example Cloud Mail", "111222333444555666+example.com", "tlsrpt@example-cloud-mail.example", "2026-03-27",
+				withPolicy(sts("example.com", 2, 0), testingPolicy("mx.example.com", "86400"), "mx.example.com"))},
+			diags: []gotDiag{dg(diag.ReportNoTimezone, "microsoft-html.eml#cloud.example!example.com!1774569600!1774655999!111222333444555666.json.gz", 1, 1)}},
+		{name: "J19 single-part message", file: "single-part.eml",
+			want: []Report{mailReport("single-part.eml", "Single Sender", "single-1", "2026-03-31", 8)}},
+		{name: "J20 application/tlsrpt", file: "application-tlsrpt.eml",
+			want: []Report{mailReport("application-tlsrpt.eml#2", "Label Sender", "label-1", "2026-03-29", 3)}},
+		{name: "J20 application/octet-stream .json.gz", file: "octet-stream.eml",
+			want: []Report{mailReport("octet-stream.eml#octet.example!example.com!1774742400!1774828799.json.gz", "Octet Sender", "octet-1", "2026-03-29", 4)}},
+		{name: "J20 application/gzip", file: "application-gzip.eml",
+			want: []Report{mailReport("application-gzip.eml#report.json.gz", "Gzip Sender", "gzip-1", "2026-03-29", 5)}},
+		{name: "J20 quoted-printable JSON", file: "quoted-printable.eml",
+			want: []Report{mailReport("quoted-printable.eml#2", "QP Sender", "qp-1", "2026-03-30", 6)}},
+		{name: "J20 base64 without Content-Transfer-Encoding", file: "base64-unlabelled.eml",
+			want: []Report{mailReport("base64-unlabelled.eml#2", "Armoured Sender", "b64-1", "2026-03-30", 7)}},
+		{name: "J21 subject and file name disagree: the JSON wins", file: "google-gzip.eml",
+			want: []Report{mailReport("google-gzip.eml#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64)}},
+		{name: "forwarded as message/rfc822", file: "forwarded.eml",
+			want: []Report{mailReport("forwarded.eml#2#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64)}},
+		{name: "mbox with a DMARC message and a >From line", file: "reports.mbox",
+			want:  []Report{mailReport("reports.mbox#1#mbox1.json.gz", "Mbox Sender", "mbox-1", "2026-04-01", 12), mbox3},
+			diags: []gotDiag{dg(diag.ReportSkipped, "reports.mbox#2", 0, 0)}},
+		{name: "multipart/report of another report-type", file: "not-tlsrpt.eml",
+			diags: []gotDiag{dg(diag.ReportNotFound, "not-tlsrpt.eml", 0, 0)}},
+	}
+	runDecodeCases(t, cases)
+}

@@ -1,0 +1,155 @@
+package tlsrpt
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// domainAgg is the evidence for one policy domain.
+type domainAgg struct {
+	days          map[utcDay]*dayAgg
+	failures      map[failureKey]*failureAgg
+	ignored       map[failureKey]*failureAgg
+	otherPolicies map[string]*failureAgg // by mx set, entries not counted (J27)
+}
+
+type dayAgg struct {
+	reports            int
+	successful, failed int64
+	blocking           int64
+	covered, dirty     bool
+}
+
+type failureAgg struct {
+	class       string
+	sessions    int64
+	first, last utcDay
+	reason      string // of the ignore rule
+}
+
+func newDomainAgg() *domainAgg {
+	return &domainAgg{
+		days:          map[utcDay]*dayAgg{},
+		failures:      map[failureKey]*failureAgg{},
+		ignored:       map[failureKey]*failureAgg{},
+		otherPolicies: map[string]*failureAgg{},
+	}
+}
+
+func (d *domainAgg) day(n utcDay) *dayAgg {
+	a := d.days[n]
+	if a == nil {
+		a = &dayAgg{}
+		d.days[n] = a
+	}
+	return a
+}
+
+// add folds in one policy entry and reports whether it counted for the
+// window (DESIGN §1.4 steps 2–4).
+func (d *domainAgg) add(o *Options, want []string, org string, p *PolicyResult, s dayRange, asOf utcDay) bool {
+	switch p.Type {
+	case "sts":
+		if got := policyStringMX(p.PolicyString); want != nil && got != nil && !slices.Equal(got, want) {
+			d.other(strings.Join(got, " "), p, s)
+			return false
+		}
+		d.sessions(p, s, asOf)
+		d.details(o, org, p, s, asOf, false)
+		return true
+	case "no-policy-found":
+		// J8 and DESIGN §1.8: the sender did not see the policy, so its
+		// sessions are no evidence for it; the utcDay is dirty.
+		d.fail(o, failureKey{resultType: "no-policy-found", org: org}, ClassNoPolicy, p.Successful+p.Failed, s, asOf, p.Domain)
+		return true
+	case "tlsa":
+		d.details(o, org, p, s, asOf, true) // DANE evidence only
+	}
+	return false
+}
+
+// sessions adds an sts entry's counts, spread over the days it covers.
+func (d *domainAgg) sessions(p *PolicyResult, s dayRange, asOf utcDay) {
+	n := int64(s.days())
+	for i := s.first; i < s.end && i <= asOf; i++ {
+		a := d.day(i)
+		a.successful += share(p.Successful, n, int64(i-s.first))
+		a.failed += share(p.Failed, n, int64(i-s.first))
+		if p.Successful+p.Failed > 0 {
+			a.covered = true
+		}
+	}
+}
+
+// share splits total over n days; the remainder goes to the first days.
+func share(total, n, i int64) int64 {
+	v := total / n
+	if i < total%n {
+		v++
+	}
+	return v
+}
+
+// details classifies an entry's failure details, and the failures its
+// details do not explain (J11).
+func (d *domainAgg) details(o *Options, org string, p *PolicyResult, s dayRange, asOf utcDay, dane bool) {
+	var explained int64
+	for _, f := range p.Details {
+		explained += f.Sessions
+		k := failureKey{resultType: f.ResultType, org: org, sendingIP: f.SendingIP, mx: f.ReceivingMX}
+		class := o.classify(f.ResultType, org, f.SendingIP)
+		if dane {
+			class = ClassDANE
+		}
+		d.fail(o, k, class, f.Sessions, s, asOf, p.Domain)
+	}
+	if rest := p.Failed - explained; rest > 0 && !dane {
+		class := o.classify("", org, netip.Addr{})
+		d.fail(o, failureKey{org: org}, class, rest, s, asOf, p.Domain)
+	}
+}
+
+// fail records a failure, unless an ignore rule removes it first.
+func (d *domainAgg) fail(o *Options, k failureKey, class string, sessions int64, s dayRange, asOf utcDay, domain string) {
+	target := d.failures
+	var reason string
+	if r := o.ignored(domain, k); r != nil {
+		target, reason = d.ignored, r.Reason
+	}
+	last := min(s.end-1, asOf)
+	f := target[k]
+	if f == nil {
+		f = &failureAgg{class: class, first: s.first, last: last, reason: reason}
+		target[k] = f
+	}
+	f.sessions += sessions
+	f.first, f.last = min(f.first, s.first), max(f.last, last)
+	if reason != "" || !blocks(class) {
+		return
+	}
+	n := int64(s.days())
+	for i := s.first; i < s.end && i <= asOf; i++ {
+		a := d.day(i)
+		a.dirty = true
+		a.blocking += share(sessions, n, int64(i-s.first))
+	}
+}
+
+// other records an sts entry evaluated against a different policy.
+func (d *domainAgg) other(mx string, p *PolicyResult, s dayRange) {
+	f := d.otherPolicies[mx]
+	if f == nil {
+		f = &failureAgg{first: s.first, last: s.end - 1}
+		d.otherPolicies[mx] = f
+	}
+	f.sessions += p.Successful + p.Failed
+	f.first, f.last = min(f.first, s.first), max(f.last, s.end-1)
+}
+
+// countReport counts a report once on every utcDay it covers.
+func (d *domainAgg) countReport(s dayRange, asOf utcDay) {
+	for i := s.first; i < s.end && i <= asOf; i++ {
+		d.day(i).reports++
+	}
+}

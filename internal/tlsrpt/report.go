@@ -1,0 +1,106 @@
+package tlsrpt
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Report is one TLS-RPT report (RFC 8460 §4.4) after normalisation: the
+// tolerated quirks of real reporters are smoothed out (see Decode), so
+// that the aggregation never sees them.
+type Report struct {
+	Organization string // organization-name; may be empty (J5)
+	ReportID     string // report-id; may be empty (J5)
+	ContactInfo  string // contact-info; empty when null or missing
+	// Start and End are in UTC and End is exclusive: an end of 23:59:59
+	// is normalised to the next midnight (J3), so that both styles of
+	// reporter cover the same days.
+	Start, End time.Time
+	Policies   []PolicyResult
+	// Source says where the report came from: the source name given to
+	// Decode, plus "#<part>" for every archive member, mbox message or
+	// MIME part it sits in.
+	Source string
+	// Key identifies the report for deduplication (RFC 8460 §4.4: the
+	// report-id is unique per reporting organization): "id:" +
+	// organization + "\x00" + report-id when the report has a report-id,
+	// else "sha256:" + the hex SHA-256 of the report's JSON bytes.
+	Key string
+}
+
+// PolicyResult is one entry of a report's "policies" array: the
+// policy a sender evaluated and the sessions it counted against it.
+type PolicyResult struct {
+	// Type is "sts", "tlsa", "no-policy-found", or an unknown type as
+	// given (J9).
+	Type string
+	// Domain is the policy-domain, lower-case, without a trailing dot; ""
+	// when the reporter left it out (J6).
+	Domain       string
+	PolicyString []string // as given; a tlsa entry may hold one JSON-encoded string (J15)
+	// MXHost is the mx-host list as given; a plain string is coerced to a
+	// one-element list (J1, RFC 8460 errata 6241).
+	MXHost     []string
+	Successful int64
+	// Failed is max(total-failure-session-count, the sum of the
+	// failed-session-counts of Details) (J10, J12): reporters disagree
+	// with themselves, and the larger number is the safe one.
+	Failed  int64
+	Details []FailureDetail
+}
+
+// FailureDetail is one entry of a policy's "failure-details" array.
+type FailureDetail struct {
+	ResultType    string     // as given; unknown types are kept (J9)
+	SendingIP     netip.Addr // zero when absent or not an address (J14)
+	ReceivingMX   string     // lower-case, without a trailing dot
+	ReceivingIP   netip.Addr // zero when absent or not an address
+	ReceivingHELO string
+	Sessions      int64
+	ReasonCode    string
+	// AdditionalInfo is "additional-information", or its prose alias
+	// "additional-info-uri" (RFC 8460 §4.4 uses both names).
+	AdditionalInfo string
+}
+
+// Limits bound the work done for one input. Fields that are zero or
+// negative take their default.
+type Limits struct {
+	// MaxReport bounds the decompressed bytes of one report (J23). mox
+	// accepts 20 MB; RFC 8460 §5.2 notes that receivers commonly limit
+	// mail to 10 MB.
+	MaxReport int64
+	// MaxSource bounds the bytes read and decompressed for one source
+	// (a file or a URL) in total.
+	MaxSource int64
+	// MaxParts bounds the archive members, mbox messages and MIME parts
+	// of one source, together.
+	MaxParts int
+}
+
+// Default limits.
+const (
+	DefaultMaxReport = 20 << 20
+	DefaultMaxSource = 200 << 20
+	DefaultMaxParts  = 100000
+)
+
+// DefaultLimits returns the default limits: 20 MiB per report, 200 MiB
+// per source and 100000 parts.
+func DefaultLimits() Limits {
+	return Limits{MaxReport: DefaultMaxReport, MaxSource: DefaultMaxSource, MaxParts: DefaultMaxParts}
+}
+
+// withDefaults returns l with its unset fields set to the defaults.
+func (l Limits) withDefaults() Limits {
+	if l.MaxReport <= 0 {
+		l.MaxReport = DefaultMaxReport
+	}
+	if l.MaxSource <= 0 {
+		l.MaxSource = DefaultMaxSource
+	}
+	if l.MaxParts <= 0 {
+		l.MaxParts = DefaultMaxParts
+	}
+	return l
+}

@@ -1,0 +1,228 @@
+package tlsrpt
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Reasons a window is not clean (DESIGN §1.4 step 6).
+const (
+	ReasonNoReports    = "no-reports"
+	ReasonStreakShort  = "streak-short"
+	ReasonReportsStale = "reports-stale"
+	ReasonCoverageLow  = "coverage-low"
+)
+
+// Day statuses.
+const (
+	DayClean     = "clean"
+	DayDirty     = "dirty"
+	DayUncovered = "uncovered"
+)
+
+// Window is the clean-window verdict for one domain, in the shape of the
+// JSON document of DESIGN §1.7.
+type Window struct {
+	Domain        string     `json:"-"`
+	Clean         bool       `json:"clean"`
+	CleanStreak   int        `json:"clean_streak"`
+	LastDay       string     `json:"last_day,omitempty"`
+	CoveredDays   int        `json:"covered_days"`
+	Reasons       []string   `json:"reasons"`
+	Days          []Day      `json:"days"`
+	Failures      []Failure  `json:"failures"`
+	Ignored       []Failure  `json:"ignored"`
+	OtherPolicies []Failure  `json:"other_policies,omitempty"`
+	Settings      WindowArgs `json:"-"`
+}
+
+// WindowArgs are the settings a window was computed with.
+type WindowArgs struct {
+	CleanDays, MinReportDays, MaxLagDays int
+	AsOf                                 string
+}
+
+// Day is one UTC utcDay of the window.
+type Day struct {
+	Date       string `json:"date"`
+	Reports    int    `json:"reports"`
+	Successful int64  `json:"successful"`
+	Failed     int64  `json:"failed"`
+	Blocking   int64  `json:"blocking"`
+	Status     string `json:"status"`
+}
+
+// Failure is a group of failed sessions: one result type from one sender
+// to one MX host.
+type Failure struct {
+	ResultType string `json:"result_type"`
+	Org        string `json:"org"`
+	SendingIP  string `json:"sending_ip,omitempty"`
+	MX         string `json:"mx,omitempty"`
+	Sessions   int64  `json:"sessions"`
+	Class      string `json:"class"`
+	Blocking   bool   `json:"blocking"`
+	FirstDay   string `json:"first_day"`
+	LastDay    string `json:"last_day"`
+	Reason     string `json:"reason,omitempty"` // why it is ignored; for other policies, their mx set
+}
+
+// Window computes the clean window of domain (DESIGN §1.4 steps 5 and 6).
+func (a *Aggregator) Window(domain string) Window {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	o := a.opts
+	w := Window{Domain: domain, Reasons: []string{}, Failures: []Failure{}, Ignored: []Failure{},
+		Settings: WindowArgs{o.CleanDays, o.MinReportDays, o.MaxLagDays, a.asOf.String()}}
+	d := a.domains[domain]
+	if d == nil {
+		d = newDomainAgg()
+	}
+	last, ok := d.lastDay()
+	// The days shown: the clean_days + max_report_lag days ending at the
+	// as-of date, or, when the evidence is older than that, the
+	// clean_days days ending at the newest evidence.
+	from, to := a.asOf-utcDay(o.CleanDays+o.MaxLagDays)+1, a.asOf
+	if ok && last < from {
+		from, to = last-utcDay(o.CleanDays)+1, last
+	}
+	w.Days = d.dayList(from, to)
+	w.Failures = failures(d.failures, false)
+	w.Ignored = failures(d.ignored, true)
+	w.OtherPolicies = otherPolicies(d.otherPolicies)
+	if !ok {
+		w.Reasons = append(w.Reasons, ReasonNoReports)
+		return w
+	}
+	w.LastDay = last.String()
+	w.CleanStreak = d.streak(last)
+	w.CoveredDays = d.covered(last-utcDay(o.CleanDays)+1, last)
+	if w.CleanStreak < o.CleanDays {
+		w.Reasons = append(w.Reasons, ReasonStreakShort)
+	}
+	if int(a.asOf-last) > o.MaxLagDays {
+		w.Reasons = append(w.Reasons, ReasonReportsStale)
+	}
+	if w.CoveredDays < o.MinReportDays {
+		w.Reasons = append(w.Reasons, ReasonCoverageLow)
+	}
+	w.Clean = len(w.Reasons) == 0
+	return w
+}
+
+// lastDay is the newest utcDay with a counted entry, covered or dirty.
+func (d *domainAgg) lastDay() (utcDay, bool) {
+	var last utcDay
+	found := false
+	for n, a := range d.days {
+		if (a.covered || a.dirty) && (!found || n > last) {
+			last, found = n, true
+		}
+	}
+	return last, found
+}
+
+// streak counts the days from the utcDay after the newest dirty utcDay, or
+// from the first covered utcDay when none is dirty, through last.
+func (d *domainAgg) streak(last utcDay) int {
+	var newestDirty, firstCovered utcDay
+	var dirty, covered bool
+	for n, a := range d.days {
+		if n > last {
+			continue
+		}
+		if a.dirty && (!dirty || n > newestDirty) {
+			newestDirty, dirty = n, true
+		}
+		if a.covered && (!covered || n < firstCovered) {
+			firstCovered, covered = n, true
+		}
+	}
+	switch {
+	case dirty:
+		return max(int(last-newestDirty), 0)
+	case covered:
+		return int(last-firstCovered) + 1
+	}
+	return 0
+}
+
+// covered counts the covered days in [from, to].
+func (d *domainAgg) covered(from, to utcDay) int {
+	n := 0
+	for i := from; i <= to; i++ {
+		if a := d.days[i]; a != nil && a.covered {
+			n++
+		}
+	}
+	return n
+}
+
+// dayList returns the days [from, to] with their status.
+func (d *domainAgg) dayList(from, to utcDay) []Day {
+	out := make([]Day, 0, max(int(to-from+1), 0))
+	for i := from; i <= to; i++ {
+		row := Day{Date: i.String(), Status: DayUncovered}
+		if a := d.days[i]; a != nil {
+			row.Reports, row.Successful, row.Failed, row.Blocking = a.reports, a.successful, a.failed, a.blocking
+			switch {
+			case a.dirty:
+				row.Status = DayDirty
+			case a.covered:
+				row.Status = DayClean
+			}
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// failures lists aggregated failures, blocking ones first, then by
+// sessions.
+func failures(m map[failureKey]*failureAgg, ignored bool) []Failure {
+	out := make([]Failure, 0, len(m))
+	for k, f := range m {
+		row := Failure{
+			ResultType: k.resultType, Org: k.org, MX: k.mx, Sessions: f.sessions, Class: f.class,
+			Blocking: !ignored && blocks(f.class), FirstDay: f.first.String(), LastDay: f.last.String(), Reason: f.reason,
+		}
+		if row.ResultType == "" {
+			row.ResultType = "unexplained"
+		}
+		if k.sendingIP.IsValid() {
+			row.SendingIP = k.sendingIP.String()
+		}
+		out = append(out, row)
+	}
+	slices.SortFunc(out, func(a, b Failure) int {
+		return cmp.Or(
+			boolOrder(b.Blocking, a.Blocking),
+			cmp.Compare(b.Sessions, a.Sessions),
+			cmp.Compare(a.ResultType, b.ResultType),
+			cmp.Compare(a.Org, b.Org),
+			cmp.Compare(a.SendingIP, b.SendingIP),
+			cmp.Compare(a.MX, b.MX),
+		)
+	})
+	return out
+}
+
+func otherPolicies(m map[string]*failureAgg) []Failure {
+	var out []Failure
+	for mx, f := range m {
+		out = append(out, Failure{ResultType: "other-policy", Sessions: f.sessions, Class: "other-policy",
+			FirstDay: f.first.String(), LastDay: f.last.String(), Reason: "policy-string names mx " + mx})
+	}
+	slices.SortFunc(out, func(a, b Failure) int { return cmp.Compare(a.Reason, b.Reason) })
+	return out
+}
+
+func boolOrder(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
