@@ -173,7 +173,6 @@ func parseAsOf(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, usagef("--as-of %q: want RFC 3339 (2026-11-28T00:00:00Z) or a date (2026-11-28)", s)
 }
 
-
 // readReports reads every source into agg.
 func readReports(ctx context.Context, env Env, s reportSources, agg *tlsrpt.Aggregator, tokenEnv string) diag.List {
 	r := &reader{agg: agg, progress: newProgress(env), fetcher: env.reportFetcher()}

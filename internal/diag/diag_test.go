@@ -4,13 +4,13 @@ import "testing"
 
 func TestClause(t *testing.T) {
 	for in, want := range map[string]string{
-		"The zone file is broken.":       "the zone file is broken",
-		"MX host is bad.":                "MX host is bad",
-		"already fine":                   "already fine",
+		"The zone file is broken.":        "the zone file is broken",
+		"MX host is bad.":                 "MX host is bad",
+		"already fine":                    "already fine",
 		"Nothing to do; Mail.ru does so.": "nothing to do; Mail.ru does so",
-		"wait...":                        "wait...",
-		"":                               "",
-		"A":                              "A",
+		"wait...":                         "wait...",
+		"":                                "",
+		"A":                               "A",
 	} {
 		if got := clause(in); got != want {
 			t.Errorf("clause(%q) = %q, want %q", in, got, want)
