@@ -5,9 +5,13 @@ package diag
 const (
 	ReportSourceUnreadable Code = "report-source-unreadable"
 	ReportFetchFailed      Code = "report-fetch-failed"
+	ReportDKIMUnverified   Code = "report-dkim-unverified"
+	ReportDKIMFailed       Code = "report-dkim-failed"
 )
 
 var sourceCodes = []Info{
 	{ReportSourceUnreadable, Error, "A report source names nothing readable", ""},
 	{ReportFetchFailed, Error, "A report URL could not be fetched", "RFC 8460 §5.4"},
+	{ReportDKIMUnverified, Notice, "Report mail without Authentication-Results: its DKIM signature cannot be judged", "RFC 8460 §3"},
+	{ReportDKIMFailed, Warning, "Report mail without a DKIM pass for its submitter: it may be forged", "RFC 8460 §3"},
 }

@@ -23,7 +23,7 @@ func mailReport(src, org, id, date string, ok int64) Report {
 		withPolicy(sts("example.com", ok, 0), testingPolicy("mx.example.com", "86400"), "mx.example.com"))
 }
 
-// TestDecodeMail covers J16-J21: report mails as RFC 8460 §5.3 describes
+// TestDecodeMail covers J16-J21 and J24: report mails as RFC 8460 §5.3 describes
 // them and as real reporters send them, mailboxes and archives.
 func TestDecodeMail(t *testing.T) {
 	t.Parallel()
@@ -68,6 +68,12 @@ func TestDecodeMail(t *testing.T) {
 			want: []Report{mailReport("base64-unlabelled.eml#2", "Armoured Sender", "b64-1", "2026-03-30", 7)}},
 		{name: "J21 subject and file name disagree: the JSON wins", file: "google-gzip.eml",
 			want: []Report{mailReport("google-gzip.eml#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64)}},
+		{name: "J24 no Authentication-Results: counted, noted", file: "j24-no-authentication-results.eml",
+			want:  []Report{mailReport("j24-no-authentication-results.eml#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64)},
+			diags: []gotDiag{dg(diag.ReportDKIMUnverified, "j24-no-authentication-results.eml", 0, 0)}},
+		{name: "J24 DKIM failed: counted, warned", file: "j24-dkim-fail.eml",
+			want:  []Report{mailReport("j24-dkim-fail.eml#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64)},
+			diags: []gotDiag{dg(diag.ReportDKIMFailed, "j24-dkim-fail.eml", 0, 0)}},
 		{name: "forwarded as message/rfc822", file: "forwarded.eml",
 			want: []Report{mailReport("forwarded.eml#2#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64)}},
 		{name: "mbox with a DMARC message and a >From line", file: "reports.mbox",

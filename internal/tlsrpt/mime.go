@@ -31,6 +31,9 @@ func (d *Decoder) message(src string, br *bufio.Reader, depth int) {
 		d.readError(src, fmt.Errorf("mail header: %w", err))
 		return
 	}
+	if depth == 0 || msg.Header.Get("TLS-Report-Submitter") != "" {
+		d.checkAuthentication(src, msg.Header)
+	}
 	d.entity(src, "", textproto.MIMEHeader(msg.Header), msg.Body, depth)
 }
 
