@@ -36,7 +36,7 @@ type reader struct {
 func (r *reader) read(ctx context.Context, s reportSources) diag.List {
 	jobs := make(chan string)
 	var wg sync.WaitGroup
-	for range max(runtime.GOMAXPROCS(0), 1) {
+	for range readWorkers() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -159,3 +159,8 @@ func (p *progress) done() {
 
 // reportFetcher returns the client that fetches report URLs.
 func (e Env) reportFetcher() reportFetcher { return nil }
+
+// readWorkers is the number of files read at once: two per core, so that
+// one worker's system calls (open, read, close of small files) overlap
+// another's decoding.
+func readWorkers() int { return 2 * max(runtime.GOMAXPROCS(0), 1) }

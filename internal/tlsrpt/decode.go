@@ -3,10 +3,11 @@ package tlsrpt
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/stsgate/stsgate/internal/diag"
 )

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Measures stsgate reports on a generated corpus of 100,000 gzipped TLS-RPT
+# reports (about 200 MB of JSON) against the obvious shell pipeline
+# (zcat | jq | awk) computing the same per-day counts, and checks that
+# both agree on those counts. Needs jq and GNU time (/usr/bin/time).
+#
+#   scripts/perf-reports.sh [N]     # default N=100000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-100000}
+work=$(mktemp -d /tmp/stsgate-perf.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+go build -o "$work/stsgate" ./cmd/stsgate
+go run ./internal/cmd/gencorpus -n "$n" -out "$work/corpus"
+bytes=$(find "$work/corpus" -name '*.json.gz' -print0 | xargs -0 zcat | wc -c)
+echo "corpus: $n reports, $((bytes / 1000000)) MB of JSON, $(du -sh "$work/corpus" | cut -f1) on disk; $(nproc) cores"
+
+# Warm the page cache so that both runs read from memory.
+find "$work/corpus" -name '*.json.gz' -print0 | xargs -0 cat >/dev/null
+
+echo "== stsgate reports"
+/usr/bin/time -f "%e s wall, %U s user, %S s sys, %M KB max RSS" \
+  "$work/stsgate" reports --as-of 2026-11-28 --format json "$work/corpus" >"$work/stsgate.json" || true
+jq -r '.domains[0].days[] | select(.reports > 0) | [.date, .reports, .successful, .failed] | @tsv' \
+  "$work/stsgate.json" | sort >"$work/stsgate.tsv"
+
+echo "== zcat | jq | awk"
+pipeline() {
+  find "$work/corpus" -name '*.json.gz' -print0 | xargs -0 zcat |
+    jq -r '. as $r | .policies[] | select(.policy["policy-domain"] == "example.com")
+           | [$r["date-range"]["start-datetime"][:10], .summary["total-successful-session-count"],
+              .summary["total-failure-session-count"]] | @tsv' |
+    awk -F'\t' '{n[$1]++; s[$1]+=$2; f[$1]+=$3} END {for (d in n) printf "%s\t%d\t%d\t%d\n", d, n[d], s[d], f[d]}' |
+    sort
+}
+export -f pipeline; export work
+/usr/bin/time -f "%e s wall, %U s user, %S s sys, %M KB max RSS" bash -c pipeline >"$work/jq.tsv"
+
+# Every day stsgate shows must carry the same counts in the pipeline's output.
+if join -t $'\t' "$work/stsgate.tsv" "$work/jq.tsv" | awk -F'\t' '$2 != $5 || $3 != $6 || $4 != $7 {bad=1} END {exit bad}' &&
+   [ "$(wc -l <"$work/stsgate.tsv")" -gt 0 ] &&
+   [ "$(join -t $'\t' "$work/stsgate.tsv" "$work/jq.tsv" | wc -l)" -eq "$(wc -l <"$work/stsgate.tsv")" ]; then
+  echo "per-day counts agree on $(wc -l <"$work/stsgate.tsv") days"
+else
+  echo "per-day counts DIFFER:"; diff "$work/stsgate.tsv" <(join -t $'\t' -o 1.1,2.2,2.3,2.4 "$work/stsgate.tsv" "$work/jq.tsv") || true
+  exit 1
+fi
