@@ -12,28 +12,41 @@ import (
 	"github.com/stsgate/stsgate/internal/zone"
 )
 
-// coverage checks the policy's mx patterns against the declared MX hosts
-// (RFC 8461 §4.1; reference §6.5 M3, M4, M6, M7, M8).
-func coverage(p *policy.Policy, dns *zone.Declaration) diag.List {
-	var out diag.List
+// declaredCoverage checks the policy against the declared MX hosts.
+func declaredCoverage(p *policy.Policy, dns *zone.Declaration) diag.List {
 	if p.Mode == policy.ModeNone {
 		return nil
 	}
 	if len(dns.MX) == 0 {
-		out.Add(inFile(diag.New(diag.MXDeclaredNone,
+		return diag.List{inFile(diag.New(diag.MXDeclaredNone,
 			"the DNS declaration has no MX records, so stsgate cannot check that the policy covers them",
-			"declare the domain's MX records in the zone file or in records.mx"), dns.Source, diag.Pos{}))
-		return out
+			"declare the domain's MX records in the zone file or in records.mx"), dns.Source, diag.Pos{})}
 	}
-	for _, mx := range dns.MX {
-		out = append(out, coverMX(p, mx, dns.Source)...)
+	out := coverage(p, dns.MX, "declared")
+	for i := range out {
+		if out[i].Code != diag.MXPatternStale {
+			out[i].File = dns.Source
+		}
+	}
+	return out
+}
+
+// coverage checks the policy's mx patterns against MX hosts, "declared"
+// or "published" ones (RFC 8461 §4.1; reference §6.5 M3, M4, M6, M7, M8).
+// Findings about the policy carry its line; the caller places the others.
+func coverage(p *policy.Policy, mxs []zone.MX, which string) diag.List {
+	var out diag.List
+	if p.Mode == policy.ModeNone {
+		return nil
+	}
+	for _, mx := range mxs {
+		out = append(out, coverMX(p, mx, "")...)
 	}
 	for _, pattern := range p.MX {
-		if !matchesAny(pattern, dns.MX) {
-			line := lineOf(p, pattern)
+		if !matchesAny(pattern, mxs) {
 			out.Add(inFile(diag.New(diag.MXPatternStale,
-				fmt.Sprintf("mx %q matches none of the declared MX hosts; a stale pattern lets a host you no longer use receive mail under the policy", pattern),
-				"remove the line, or add the MX record it was meant for"), "", diag.Pos{Line: line, Column: 1}))
+				fmt.Sprintf("mx %q matches none of the %s MX hosts; a stale pattern lets a host you no longer use receive mail under the policy", pattern, which),
+				"remove the line, or add the MX record it was meant for"), "", diag.Pos{Line: lineOf(p, pattern), Column: 1}))
 		}
 	}
 	return out

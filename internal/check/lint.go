@@ -19,7 +19,9 @@ type Repo struct {
 
 // Static is the outcome of the static checks of one domain.
 type Static struct {
-	Policy *policy.Policy // nil when the policy file has errors or is absent
+	PolicyFile string         // repository path of the policy file
+	PolicyText []byte         // its contents; nil when it could not be read
+	Policy     *policy.Policy // nil when the policy file has errors or is absent
 	Record *policy.Record // the _mta-sts record senders would use, if any
 	TLSRPT *tlsrpt.Record // the _smtp._tls record senders would use, if any
 	Diags  diag.List
@@ -29,7 +31,7 @@ type Static struct {
 // file, the declared _mta-sts and _smtp._tls records, and the consistency
 // of the policy with the declared MX hosts. It needs no network.
 func Lint(r Repo) Static {
-	var s Static
+	s := Static{PolicyFile: r.PolicyFile, PolicyText: r.Policy}
 	parsed := s.lintPolicy(r)
 	if r.DNS == nil {
 		s.Diags.Add(diag.New(diag.DNSUndeclared,
@@ -38,7 +40,7 @@ func Lint(r Repo) Static {
 	} else {
 		s.lintRecords(r.DNS)
 		if parsed != nil {
-			s.Diags = append(s.Diags, coverage(parsed, r.DNS).InFile(r.PolicyFile, diag.Pos{})...)
+			s.Diags = append(s.Diags, declaredCoverage(parsed, r.DNS).InFile(r.PolicyFile, diag.Pos{})...)
 			s.Diags = append(s.Diags, reportingDomain(r.Domain, parsed, s.TLSRPT, r.DNS)...)
 		}
 	}

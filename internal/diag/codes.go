@@ -30,6 +30,7 @@ var catalog = index(
 	consistencyCodes,
 	reportCodes,
 	sourceCodes,
+	liveCodes,
 )
 
 func index(tables ...[]Info) map[Code]Info {
