@@ -22,9 +22,9 @@ type Static struct {
 	PolicyFile string         // repository path of the policy file
 	PolicyText []byte         // its contents; nil when it could not be read
 	Policy     *policy.Policy // nil when the policy file has errors or is absent
-	Record *policy.Record // the _mta-sts record senders would use, if any
-	TLSRPT *tlsrpt.Record // the _smtp._tls record senders would use, if any
-	Diags  diag.List
+	Record     *policy.Record // the _mta-sts record senders would use, if any
+	TLSRPT     *tlsrpt.Record // the _smtp._tls record senders would use, if any
+	Diags      diag.List
 }
 
 // Lint runs the static checks of DESIGN §1.2 for one domain: the policy

@@ -27,7 +27,9 @@ type fakeDNS struct {
 	fail  map[string]error // "TXT name" or "MX name" -> error
 }
 
-func nxdomain(name string) error { return &net.DNSError{Err: "no such host", Name: name, IsNotFound: true} }
+func nxdomain(name string) error {
+	return &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
+}
 func servfail(name string) error {
 	return &net.DNSError{Err: "server misbehaving", Name: name, IsTemporary: true}
 }
@@ -140,7 +142,9 @@ func TestCompare(t *testing.T) {
 			want: []string{policyURL + " error policy-max-age-missing", policyURL + " error policy-mx-missing"}},
 		{name: "H12 drift", fetch: ok, repo: strings.Replace(enforcePolicy, "1209600", "2419200", 1),
 			want: []string{"TXT _mta-sts.example.com error live-id-before-policy", policyURL + " error live-policy-drift"}},
-		{name: "H12 same policy, other text", fetch: with(func(f *policy.Fetched) { f.Body = []byte("mode: enforce\r\nversion: STSv1\r\nmx: mx1.example.com\r\nmx: mx2.example.com\r\nmax_age: 1209600\r\n") }),
+		{name: "H12 same policy, other text", fetch: with(func(f *policy.Fetched) {
+			f.Body = []byte("mode: enforce\r\nversion: STSv1\r\nmx: mx1.example.com\r\nmx: mx2.example.com\r\nmax_age: 1209600\r\n")
+		}),
 			want: []string{policyURL + " warning live-policy-bytes-drift", policyURL + " warning policy-version-not-first"}},
 		{name: "CRLF versus LF is no drift", fetch: with(func(f *policy.Fetched) { f.Body = []byte(strings.ReplaceAll(enforcePolicy, "\n", "\r\n")) })},
 		{name: "certificate expiring", fetch: with(func(f *policy.Fetched) { f.CertExpiry = now.AddDate(0, 0, 10) }),
@@ -151,7 +155,9 @@ func TestCompare(t *testing.T) {
 			want: []string{"TXT _mta-sts.example.com error sts-record-multiple"}},
 		{name: "no published record", fetch: ok, dns: func(d *fakeDNS) { delete(d.txt, "_mta-sts.example.com") },
 			want: []string{"TXT _mta-sts.example.com error live-sts-record-missing"}},
-		{name: "T20 SERVFAIL is could not check", fetch: ok, dns: func(d *fakeDNS) { d.fail = map[string]error{"TXT _mta-sts.example.com": servfail("_mta-sts.example.com")} },
+		{name: "T20 SERVFAIL is could not check", fetch: ok, dns: func(d *fakeDNS) {
+			d.fail = map[string]error{"TXT _mta-sts.example.com": servfail("_mta-sts.example.com")}
+		},
 			want: []string{"TXT _mta-sts.example.com warning live-unverified"}, unverified: true},
 		{name: "no TLS-RPT record", fetch: ok, dns: func(d *fakeDNS) { delete(d.txt, "_smtp._tls.example.com") },
 			want: []string{"TXT _smtp._tls.example.com error live-tlsrpt-record-missing"}},
@@ -214,4 +220,3 @@ func where(l diag.List) []string {
 	}
 	return out
 }
-
