@@ -37,11 +37,15 @@ var allowed = map[string][]string{
 	"internal/tlsrpt/tlsrpttest": nil,
 	"internal/cmd/gencorpus":     {"internal/tlsrpt/tlsrpttest"},
 	"internal/zone":              append(slices.Clone(pure), "internal/policy", miekgDNS),
+	"internal/dnsx":              append(slices.Clone(pure), miekgDNS),
+	"internal/dnsx/dnstest":      append(slices.Clone(pure), miekgDNS, "internal/dnsx"),
 	"internal/config":            append(slices.Clone(pure), yaml),
 	"internal/check":             append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone"),
+	"internal/fetch":             append(slices.Clone(pure), "internal/policy"),
+	"internal/fetch/fetchtest":   pure,
 	"internal/report":            append(slices.Clone(pure), "internal/tlsrpt", githubActions),
 	"internal/cli": append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone",
-		"internal/config", "internal/check", "internal/report", githubActions),
+		"internal/config", "internal/check", "internal/report", "internal/dnsx", "internal/fetch", githubActions),
 	"cmd/stsgate": {"internal/cli"},
 }
 

@@ -15,8 +15,7 @@ import (
 // Resolver is what the live checks need from DNS. The real one is
 // dnsx.Client: absolute names, one configured resolver, and errors that
 // are *net.DNSError with IsNotFound set for NXDOMAIN and NODATA ("no
-// record") and IsTemporary or IsTimeout for everything that means "could
-// not check".
+// record"); every other error means "could not check".
 type Resolver interface {
 	LookupTXT(ctx context.Context, name string) ([]string, error)
 	LookupMX(ctx context.Context, name string) ([]*net.MX, error)

@@ -76,7 +76,7 @@ func (c *comparer) fetchError(url string, err error) {
 func isTemporary(err error) bool {
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
-		return dnsErr.IsTemporary || dnsErr.IsTimeout
+		return !dnsErr.IsNotFound // SERVFAIL, REFUSED, timeout, a broken answer
 	}
 	var netErr net.Error
 	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout()
@@ -109,7 +109,7 @@ func (c *comparer) response(url string, f policy.Fetched) bool {
 		return false
 	case f.Truncated:
 		c.add(diag.New(diag.LivePolicyTooLarge,
-			"the served policy is larger than 64 KiB; senders stop reading and treat it as invalid (they report sts-policy-invalid)",
+			"the served policy is larger than 64 KiB; senders stop reading and apply no policy (they report sts-policy-fetch-error)",
 			"serve only the policy lines"), url)
 		return false
 	}

@@ -29,6 +29,9 @@ type Env struct {
 	// IsTerminal reports whether stderr is a terminal, for progress
 	// output; nil: never.
 	IsTerminal func() bool
+	// NewNetwork builds the resolver and HTTPS client; nil: NewNetwork.
+	// Tests inject loopback servers, their roots and ports through it.
+	NewNetwork func(NetworkOptions) (*Network, error)
 }
 
 func (e Env) now() time.Time {
@@ -63,6 +66,7 @@ Usage:
 
 Commands:
   lint     check the repository's policy, DNS declaration and configuration (no network)
+  check    lint, then compare with live DNS and the served policy, and the clean window
   reports  read TLS-RPT reports and compute each domain's clean window
 
 Run "stsgate <command> --help" for the flags of a command.
@@ -85,6 +89,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		code, err = runLint(ctx, args[1:], env)
 	case "reports":
 		code, err = runReports(ctx, args[1:], env)
+	case "check":
+		code, err = runCheck(ctx, args[1:], env)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(env.Stdout, mainUsage)
 		return ExitPass

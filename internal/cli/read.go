@@ -157,9 +157,6 @@ func (p *progress) done() {
 	}
 }
 
-// reportFetcher returns the client that fetches report URLs.
-func (e Env) reportFetcher() reportFetcher { return nil }
-
 // readWorkers is the number of files read at once: two per core, so that
 // one worker's system calls (open, read, close of small files) overlap
 // another's decoding.

@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"sync"
+	"time"
+
+	"github.com/stsgate/stsgate/internal/check"
+	"github.com/stsgate/stsgate/internal/config"
+	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/report"
+	"github.com/stsgate/stsgate/internal/tlsrpt"
+)
+
+const checkUsage = `Usage: stsgate check [--dir D] [--config F | --domain D --policy F --zone F] [--dns-resolver ADDR]
+                     [--reports SOURCE]... [--as-of T] [--offline] [--format text|json]
+
+Checks each domain the way senders see it: everything lint checks, then the
+published _mta-sts, _smtp._tls and MX records and the policy served at
+https://mta-sts.<domain>/.well-known/mta-sts.txt, compared with the
+repository (drift, id changes, MX coverage), and the TLS-RPT clean window
+when reports are configured or given with --reports.
+
+--offline skips the network and checks the declared DNS only.
+Exit code 3 when something could not be checked (SERVFAIL, timeout) and
+nothing else failed.
+`
+
+type checkFlags struct {
+	repoFlags
+	resolver string
+	reports  multiFlag
+	asOf     string
+	offline  bool
+}
+
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return "" }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func runCheck(ctx context.Context, args []string, env Env) (int, error) {
+	var f checkFlags
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	f.register(fs)
+	fs.StringVar(&f.resolver, "dns-resolver", "", "DNS resolver `host:port` (default: the first nameserver of /etc/resolv.conf)")
+	fs.Var(&f.reports, "reports", "TLS-RPT report `source` (file, directory, glob or https:// URL); repeatable")
+	fs.StringVar(&f.asOf, "as-of", "", "evaluate the clean window at this `time`: RFC 3339 or YYYY-MM-DD")
+	fs.BoolVar(&f.offline, "offline", false, "do not use the network: check the declared DNS only")
+	if err := parseFlags(fs, args, checkUsage, env.Stdout, env.Stderr); err != nil {
+		return 0, err
+	}
+	if err := f.validate(); err != nil {
+		return 0, err
+	}
+	asOf, err := parseAsOf(f.asOf, env.now())
+	if err != nil {
+		return 0, err
+	}
+	r, cfgDiags, err := openRepo(&f.repoFlags)
+	if err != nil {
+		return 0, err
+	}
+	if cfgDiags.Max() == diag.Error {
+		return ExitUsage, render(env, f.format, report.Result{Verdict: report.Error, Diagnostics: cfgDiags})
+	}
+	var net *Network
+	if !f.offline {
+		if net, err = env.network(r.cfg, f.resolver); err != nil {
+			return 0, err
+		}
+	}
+	res, unverified := checkDomains(ctx, env, r, net, &f, asOf)
+	res.Diagnostics = append(cfgDiags, res.Diagnostics...)
+	res.Verdict = report.VerdictFor(res.Diagnostics, f.failOn)
+	code := exitFor(res.Verdict)
+	if res.Verdict == report.Pass && unverified {
+		res.Verdict, code = report.Error, ExitNoVerify
+	}
+	return code, render(env, f.format, res)
+}
+
+// checkDomains checks every selected domain, at most cfg.Parallel at once.
+func checkDomains(ctx context.Context, env Env, r *repo, net *Network, f *checkFlags, asOf time.Time) (report.Result, bool) {
+	results := make([]domainResult, len(r.domains))
+	sem := make(chan struct{}, max(r.cfg.Parallel, 1))
+	var wg sync.WaitGroup
+	for i, d := range r.domains {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = checkDomain(ctx, env, r, net, d)
+		})
+	}
+	wg.Wait()
+	windows := reportWindows(ctx, env, r, results, f, asOf)
+	var res report.Result
+	unverified := false
+	for i, dr := range results {
+		res.Diagnostics = append(res.Diagnostics, dr.diags...)
+		state := domainState(dr.name, dr.static)
+		state.Window = windows[i]
+		res.Domains = append(res.Domains, state)
+		unverified = unverified || dr.unverified
+	}
+	return res, unverified
+}
+
+type domainResult struct {
+	name       string
+	static     check.Static
+	diags      diag.List
+	unverified bool
+}
+
+// checkDomain lints one domain and, with a network, compares it with the
+// live state.
+func checkDomain(ctx context.Context, env Env, r *repo, net *Network, d config.Domain) domainResult {
+	in, loadDiags := r.load(d)
+	s := check.Lint(in)
+	dr := domainResult{name: d.Name, static: s, diags: append(loadDiags, s.Diags...)}
+	if net == nil {
+		return dr
+	}
+	live := check.Observe(ctx, net.Resolver, net.Fetcher, d.Name)
+	cmp := check.Compare(d.Name, s, live, env.now())
+	dr.diags = append(dr.diags, cmp.Diags...)
+	dr.unverified = cmp.Unverified
+	return dr
+}
+
+// reportWindows computes the clean window of the domains that have report
+// sources (--reports applies to every selected domain).
+func reportWindows(ctx context.Context, env Env, r *repo, results []domainResult, f *checkFlags, asOf time.Time) []*tlsrpt.Window {
+	windows := make([]*tlsrpt.Window, len(results))
+	for i, d := range r.domains {
+		specs := d.Reports
+		if len(f.reports) > 0 {
+			specs = f.reports
+		}
+		if len(specs) == 0 {
+			continue
+		}
+		var mx []string
+		if p := results[i].static.Policy; p != nil {
+			mx = p.MX
+		}
+		agg := tlsrpt.NewAggregator(windowOptions(r.cfg, 0, asOf), map[string][]string{d.Name: mx})
+		sources, diags := expandSources(f.dir, specs)
+		diags = append(diags, readReports(ctx, env, r.cfg, sources, agg)...)
+		results[i].diags = append(results[i].diags, diags.ForDomain(d.Name)...)
+		w := agg.Window(d.Name)
+		windows[i] = &w
+	}
+	return windows
+}
