@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "update testscript files in place")
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"stsgate": func() {
-			os.Exit(cli.Run(context.Background(), os.Args[1:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}))
+			os.Exit(cli.Run(context.Background(), os.Args[1:], testEnv()))
 		},
 	})
 }
@@ -38,7 +38,7 @@ func TestScript(t *testing.T) {
 		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("DEMO", demo)
-			return nil
+			return startLive(t, env)
 		},
 	})
 }

@@ -23,11 +23,12 @@ func WriteText(w io.Writer, r Result) error {
 		}
 	}
 	for _, dom := range r.Domains {
+		if dom.Window == nil || hasState(dom) {
+			fmt.Fprintf(bw, "%s: %s\n", dom.Domain, domainLine(dom))
+		}
 		if dom.Window != nil {
 			writeWindow(bw, dom.Domain, dom.Window)
-			continue
 		}
-		fmt.Fprintf(bw, "%s: %s\n", dom.Domain, domainLine(dom))
 	}
 	fmt.Fprintf(bw, "%s; verdict: %s\n", counts(diags), r.Verdict)
 	return bw.Flush()
@@ -60,6 +61,10 @@ func fixLine(d diag.Diagnostic) string {
 		parts = append(parts, "("+d.Ref+")")
 	}
 	return strings.Join(parts, " ")
+}
+
+func hasState(d Domain) bool {
+	return d.Mode != "" || d.ID != "" || len(d.MX) > 0 || len(d.TLSRPT) > 0
 }
 
 func domainLine(d Domain) string {

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bufio"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/stsgate/stsgate/internal/cli"
+	"github.com/stsgate/stsgate/internal/dnsx/dnstest"
+	"github.com/stsgate/stsgate/internal/fetch/fetchtest"
+)
+
+// startLive starts the loopback servers a script asks for, before it runs:
+//
+//	live/dns.zone       records served by a dnstest server (one per line,
+//	                    zone-file text); "; servfail NAME" makes NAME fail
+//	live/<host>/body    the policy served for https://<host>/.well-known/mta-sts.txt
+//	live/<host>/headers "Status: 301", "Content-Type: ...", "Location: ..."
+//
+// It exports STSGATE_TEST_DNS, STSGATE_TEST_HTTPS_PORT and
+// STSGATE_TEST_ROOTS for the test command (testNetwork).
+func startLive(t *testing.T, env *testscript.Env) error {
+	zone := filepath.Join(env.WorkDir, "live", "dns.zone")
+	if _, err := os.Stat(zone); err != nil {
+		return nil
+	}
+	records, servfail, err := readZone(zone)
+	if err != nil {
+		return err
+	}
+	dns := dnstest.New(t, records...)
+	for _, name := range servfail {
+		dns.ServFail(name)
+	}
+	ca, err := fetchtest.NewCA()
+	if err != nil {
+		return err
+	}
+	hosts, _ := filepath.Glob(filepath.Join(env.WorkDir, "live", "*", "body"))
+	var names []string
+	for _, h := range hosts {
+		names = append(names, filepath.Base(filepath.Dir(h)))
+	}
+	leaf, err := ca.Leaf(append(names, "mta-sts.invalid")...)
+	if err != nil {
+		return err
+	}
+	srv := fetchtest.NewServer(policyHandler(filepath.Join(env.WorkDir, "live")), leaf)
+	env.Defer(srv.Close)
+	roots := filepath.Join(env.WorkDir, "ca.pem")
+	if err := os.WriteFile(roots, ca.PEM(), 0o644); err != nil {
+		return err
+	}
+	env.Setenv("STSGATE_TEST_DNS", dns.Addr)
+	env.Setenv("STSGATE_TEST_HTTPS_PORT", strconv.Itoa(fetchtest.Port(srv)))
+	env.Setenv("STSGATE_TEST_ROOTS", roots)
+	return nil
+}
+
+func readZone(name string) (records, servfail []string, err error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case strings.HasPrefix(line, "; servfail "):
+			servfail = append(servfail, strings.TrimPrefix(line, "; servfail "))
+		case line != "" && !strings.HasPrefix(line, ";"):
+			records = append(records, line)
+		}
+	}
+	return records, servfail, sc.Err()
+}
+
+// policyHandler serves live/<host>/body with the status and headers of
+// live/<host>/headers.
+func policyHandler(dir string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.TLS.ServerName
+		body, err := os.ReadFile(filepath.Join(dir, host, "body"))
+		if err != nil || r.URL.Path != "/.well-known/mta-sts.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		status := http.StatusOK
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		headers, _ := os.ReadFile(filepath.Join(dir, host, "headers"))
+		for _, line := range strings.Split(string(headers), "\n") {
+			k, v, ok := strings.Cut(line, ":")
+			switch {
+			case !ok:
+			case k == "Status":
+				status, _ = strconv.Atoi(strings.TrimSpace(v))
+			default:
+				w.Header().Set(k, strings.TrimSpace(v))
+			}
+		}
+		w.WriteHeader(status)
+		w.Write(body)
+	})
+}
+
+// testEnv is the environment of the test command: the real CLI, with the
+// network pointed at the script's loopback servers and a fixed clock.
+func testEnv() cli.Env {
+	env := cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	if now := os.Getenv("STSGATE_TEST_NOW"); now != "" {
+		t, err := time.Parse(time.RFC3339, now)
+		if err != nil {
+			panic(fmt.Sprintf("STSGATE_TEST_NOW: %v", err))
+		}
+		env.Now = func() time.Time { return t }
+	}
+	if addr := os.Getenv("STSGATE_TEST_DNS"); addr != "" {
+		env.NewNetwork = testNetwork(addr)
+	}
+	return env
+}
+
+func testNetwork(addr string) func(cli.NetworkOptions) (*cli.Network, error) {
+	return func(o cli.NetworkOptions) (*cli.Network, error) {
+		if o.Resolver == "" {
+			o.Resolver = addr
+		}
+		o.HTTPSPort, _ = strconv.Atoi(os.Getenv("STSGATE_TEST_HTTPS_PORT"))
+		pem, err := os.ReadFile(os.Getenv("STSGATE_TEST_ROOTS"))
+		if err != nil {
+			return nil, err
+		}
+		o.Roots = x509.NewCertPool()
+		o.Roots.AppendCertsFromPEM(pem)
+		o.DNSTimeout = time.Second
+		return cli.NewNetwork(o)
+	}
+}
