@@ -25,6 +25,8 @@ import (
 //	                    zone-file text); "; servfail NAME" makes NAME fail
 //	live/<host>/body    the policy served for https://<host>/.well-known/mta-sts.txt
 //	live/<host>/headers "Status: 301", "Content-Type: ...", "Location: ..."
+//	live/<host>/files/F served at https://<host>/F, only with the bearer
+//	                    token in live/<host>/token when that file exists
 //
 // It exports STSGATE_TEST_DNS, STSGATE_TEST_HTTPS_PORT and
 // STSGATE_TEST_ROOTS for the test command (testNetwork).
@@ -45,10 +47,10 @@ func startLive(t *testing.T, env *testscript.Env) error {
 	if err != nil {
 		return err
 	}
-	hosts, _ := filepath.Glob(filepath.Join(env.WorkDir, "live", "*", "body"))
+	hosts, _ := filepath.Glob(filepath.Join(env.WorkDir, "live", "*.*"))
 	var names []string
 	for _, h := range hosts {
-		names = append(names, filepath.Base(filepath.Dir(h)))
+		names = append(names, filepath.Base(h))
 	}
 	leaf, err := ca.Leaf(append(names, "mta-sts.invalid")...)
 	if err != nil {
@@ -90,6 +92,10 @@ func readZone(name string) (records, servfail []string, err error) {
 func policyHandler(dir string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host := r.TLS.ServerName
+		if r.URL.Path != "/.well-known/mta-sts.txt" {
+			serveFile(w, r, filepath.Join(dir, host))
+			return
+		}
 		body, err := os.ReadFile(filepath.Join(dir, host, "body"))
 		if err != nil || r.URL.Path != "/.well-known/mta-sts.txt" {
 			http.NotFound(w, r)
@@ -145,4 +151,14 @@ func testNetwork(addr string) func(cli.NetworkOptions) (*cli.Network, error) {
 		o.DNSTimeout = time.Second
 		return cli.NewNetwork(o)
 	}
+}
+
+// serveFile serves a report file, checking the bearer token if one is set.
+func serveFile(w http.ResponseWriter, r *http.Request, dir string) {
+	if token, err := os.ReadFile(filepath.Join(dir, "token")); err == nil &&
+		r.Header.Get("Authorization") != "Bearer "+strings.TrimSpace(string(token)) {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	http.ServeFile(w, r, filepath.Join(dir, "files", filepath.Base(r.URL.Path)))
 }
