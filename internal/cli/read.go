@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,6 +26,7 @@ type reportFetcher interface {
 // per core, each with its own decoder, so memory stays bounded by the
 // aggregator's evidence, never by the number of reports.
 type reader struct {
+	dir      string // sources below it are shown relative to it
 	agg      *tlsrpt.Aggregator
 	fetcher  reportFetcher // nil: URLs cannot be read
 	token    string
@@ -65,11 +68,11 @@ func (r *reader) one(ctx context.Context, dec *tlsrpt.Decoder, src string) {
 	}
 	in, closeIn, err := r.open(ctx, src)
 	if err != nil {
-		r.add(diag.List{fetchDiag(src, err)})
+		r.add(diag.List{fetchDiag(r.display(src), err)})
 		return
 	}
 	defer closeIn()
-	diags := dec.Decode(src, in, func(rep tlsrpt.Report) {
+	diags := dec.Decode(r.display(src), in, func(rep tlsrpt.Report) {
 		r.agg.Add(rep)
 		r.progress.report()
 	})
@@ -93,6 +96,19 @@ func (r *reader) open(ctx context.Context, src string) (io.Reader, func(), error
 		return nil, nil, err
 	}
 	return bytes.NewReader(b), func() {}, nil
+}
+
+// display is the name a source is shown by: repository-relative for
+// files inside the repository.
+func (r *reader) display(src string) string {
+	if isURL(src) || r.dir == "" {
+		return src
+	}
+	rel, err := filepath.Rel(r.dir, src)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return src
+	}
+	return filepath.ToSlash(rel)
 }
 
 func (r *reader) add(l diag.List) {

@@ -61,7 +61,7 @@ func runReports(ctx context.Context, args []string, env Env) (int, error) {
 	plan := planReports(r, &f, fs.Args())
 	agg := tlsrpt.NewAggregator(windowOptions(r.cfg, f.cleanDays, asOf), plan.policies)
 	res := report.Result{Diagnostics: append(cfgDiags, plan.diags...), InlineWindow: true}
-	res.Diagnostics = append(res.Diagnostics, readReports(ctx, env, r.cfg, plan.sources, agg)...)
+	res.Diagnostics = append(res.Diagnostics, readReports(ctx, env, r.cfg, f.dir, plan.sources, agg)...)
 	for _, d := range agg.Domains() {
 		w := agg.Window(d)
 		res.Domains = append(res.Domains, report.Domain{Domain: d, Window: &w})
@@ -174,8 +174,8 @@ func parseAsOf(s string, now time.Time) (time.Time, error) {
 }
 
 // readReports reads every source into agg.
-func readReports(ctx context.Context, env Env, cfg config.Config, s reportSources, agg *tlsrpt.Aggregator) diag.List {
-	r := &reader{agg: agg, progress: newProgress(env)}
+func readReports(ctx context.Context, env Env, cfg config.Config, dir string, s reportSources, agg *tlsrpt.Aggregator) diag.List {
+	r := &reader{dir: dir, agg: agg, progress: newProgress(env)}
 	if len(s.urls) > 0 {
 		r.fetcher = env.reportFetcher(cfg)
 	}
