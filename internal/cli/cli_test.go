@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stsgate/stsgate/internal/diag"
+)
+
+func TestExpandSources(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, name := range []string{"a/r1.json", "a/b/r2.json.gz", "a/.hidden", "a/.git/x", "c.eml"} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, diags := expandSources(dir, []string{"a", "*.eml", "https://r.example/x.json", "http://r.example/y", "missing", "nothing*.json"})
+	rel := func(files []string) []string {
+		var out []string
+		for _, f := range files {
+			r, _ := filepath.Rel(dir, f)
+			out = append(out, filepath.ToSlash(r))
+		}
+		return out
+	}
+	if diff := cmp.Diff([]string{"a/b/r2.json.gz", "a/r1.json", "c.eml"}, rel(s.files)); diff != "" {
+		t.Errorf("files mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"https://r.example/x.json"}, s.urls); diff != "" {
+		t.Errorf("urls mismatch (-want +got):\n%s", diff)
+	}
+	var subjects []string
+	for _, d := range diags {
+		if d.Code != diag.ReportSourceUnreadable {
+			t.Errorf("unexpected code %s", d.Code)
+		}
+		subjects = append(subjects, d.Subject)
+	}
+	if diff := cmp.Diff([]string{"http://r.example/y", "missing", "nothing*.json"}, subjects); diff != "" {
+		t.Errorf("diagnostics mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseAsOf(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Time{
+		"":                          now,
+		"2026-11-20":                time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC),
+		"2026-11-20T12:30:00+01:00": time.Date(2026, 11, 20, 11, 30, 0, 0, time.UTC),
+	} {
+		got, err := parseAsOf(in, now)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("parseAsOf(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if _, err := parseAsOf("last week", now); err == nil {
+		t.Error("parseAsOf(\"last week\") succeeded")
+	}
+}
