@@ -18,19 +18,19 @@ import (
 // only the first field.
 func (p *recordParser) rua(f txtfield.Field) {
 	if p.seenRUA {
-		p.add(diag.TLSRPTRUARepeated, f.Start, f.End,
+		p.Add(diag.TLSRPTRUARepeated, f.Start, f.End,
 			"a second rua= field; senders following the grammar use the destinations of both, but some checkers reject the record and some tools read only the first",
 			"put all destinations in one rua= field, separated by ','")
 	}
 	p.seenRUA = true
 	if f.Value == "" {
-		p.add(diag.TLSRPTRUAInvalid, f.Start, f.End,
+		p.Add(diag.TLSRPTRUAInvalid, f.Start, f.End,
 			"rua= has no destination; senders have nowhere to send reports and discard the record",
 			"give at least one destination, such as rua=mailto:tlsrpt@example.net")
 		return
 	}
 	if n := len(f.Value) - len(strings.TrimLeft(f.Value, " \t")); n > 0 {
-		p.add(diag.TLSRPTRecordSyntax, f.ValueStart, f.ValueStart+n,
+		p.Add(diag.TLSRPTRecordSyntax, f.ValueStart, f.ValueStart+n,
 			"whitespace after rua=; the grammar puts the first destination right after '=', so strict senders discard the record",
 			"remove the whitespace after rua=")
 	}
@@ -39,7 +39,7 @@ func (p *recordParser) rua(f txtfield.Field) {
 		switch {
 		case e.text == "" && !emptySeen:
 			emptySeen = true
-			p.add(diag.TLSRPTRUAInvalid, e.start, e.end,
+			p.Add(diag.TLSRPTRUAInvalid, e.start, e.end,
 				"empty destination in the rua= list (a ',' with no URI beside it); the grammar has none, so strict senders discard the record",
 				"remove the extra ','")
 		case e.text == "":
@@ -52,7 +52,7 @@ func (p *recordParser) rua(f txtfield.Field) {
 // destination checks one URI of a rua= list and keeps it when it is valid.
 func (p *recordParser) destination(e listEntry) {
 	if d, bad := checkURI(e.text); bad {
-		p.diags.Add(at(d, e.start, e.end))
+		p.Diags.Add(txtfield.At(d, e.start, e.end))
 		return
 	}
 	p.rec.RUA = append(p.rec.RUA, e.text)
@@ -68,7 +68,7 @@ func (p *recordParser) checkMultiple() {
 		return
 	}
 	s := p.ruaSpans[1]
-	p.add(diag.TLSRPTRUAMultiple, s.start, s.end,
+	p.Add(diag.TLSRPTRUAMultiple, s.start, s.end,
 		fmt.Sprintf("%d report destinations: a sender may deliver each report to only one of them, so only one destination is guaranteed to receive each report", len(p.rec.RUA)),
 		"keep several destinations only if each of them alone is enough to watch the reports")
 }
