@@ -220,3 +220,21 @@ func where(l diag.List) []string {
 	}
 	return out
 }
+
+// TestCompareGitHubPagesHint covers reference §6.4 H14: a GitHub Pages
+// site without .nojekyll does not publish /.well-known/, so the policy is
+// a 404; the hint says how to fix it.
+func TestCompareGitHubPagesHint(t *testing.T) {
+	t.Parallel()
+	f := fakeFetcher{f: policy.Fetched{URL: policyURL, Status: 404, ContentType: "text/html"}}
+	res := Compare("example.com", liveRepo(t, enforcePolicy), Observe(context.Background(), healthyDNS(), f, "example.com"), now)
+	for _, d := range res.Diags {
+		if d.Code == diag.LivePolicyStatus {
+			if !strings.Contains(d.Hint, ".nojekyll") {
+				t.Errorf("404 hint %q does not mention .nojekyll", d.Hint)
+			}
+			return
+		}
+	}
+	t.Fatalf("no %s diagnostic in %v", diag.LivePolicyStatus, res.Diags)
+}
