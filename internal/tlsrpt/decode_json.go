@@ -10,9 +10,9 @@ import (
 
 // jsonStream decodes a stream of JSON texts: one report object, an array
 // of report objects, or several of either one after the other (NDJSON).
-// Each report is cut out of the stream into a reused buffer, at most
-// MaxReport bytes, and decoded on its own, so that one bad report does
-// not stop the others and positions are exact.
+// Each report is read into a reused buffer, at most MaxReport bytes,
+// and decoded on its own, so that one bad report does not stop the
+// others and positions are exact.
 func (d *Decoder) jsonStream(src string, r io.Reader) {
 	s := &d.scan
 	s.reset(r, d.lim.MaxReport)
@@ -116,6 +116,10 @@ func (d *Decoder) jsonValue(src string, index int) bool {
 	if c := s.buf[0]; !startsValue(c) {
 		d.jsonSyntax(src, 0, fmt.Sprintf("%q where a report object belongs", c))
 		return false
+	}
+	if end, ok := d.jsonReportUncut(src, at); ok {
+		s.consume(end)
+		return true
 	}
 	end, st := s.extent()
 	switch st {

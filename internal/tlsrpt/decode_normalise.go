@@ -159,9 +159,9 @@ func clip(s string) string {
 
 // policy normalises policies[i]; false when the entry is skipped.
 func (r reportDiags) policy(i int, w *policyWire) (PolicyResult, bool) {
-	name := policyName(i, w)
+	name := policyLabel{i, w}
 	if why := invalidPolicy(w); why != "" {
-		r.add(diag.ReportPolicyInvalid, fmt.Sprintf("The report's %s is skipped: %s (RFC 8460 §4.4).", name, why),
+		r.add(diag.ReportPolicyInvalid, fmt.Sprintf("The report's %s is skipped: %s (RFC 8460 §4.4).", name.String(), why),
 			"Nothing to do for a received report; the report's other entries still count.")
 		return PolicyResult{}, false
 	}
@@ -176,11 +176,11 @@ func (r reportDiags) policy(i int, w *policyWire) (PolicyResult, bool) {
 		p.MXHost = w.Policy.MXHostPattern.v
 	}
 	if w.Policy.MXHost.fromString {
-		r.add(diag.ReportMXHostString, fmt.Sprintf("In the report's %s, mx-host is a string (the RFC 8460 Appendix B example before errata 6241); it is read as a list of one.", name),
+		r.add(diag.ReportMXHostString, fmt.Sprintf("In the report's %s, mx-host is a string (the RFC 8460 Appendix B example before errata 6241); it is read as a list of one.", name.String()),
 			"Nothing to do.")
 	}
 	if p.Domain == "" {
-		r.add(diag.ReportPolicyDomainEmpty, fmt.Sprintf("The report's %s has no policy-domain, so it counts for no domain.", name),
+		r.add(diag.ReportPolicyDomainEmpty, fmt.Sprintf("The report's %s has no policy-domain, so it counts for no domain.", name.String()),
 			"Nothing to do; reporters such as Postfix's tlsrpt-reporter leave it out for no-policy-found.")
 	}
 	var sum int64
@@ -191,7 +191,7 @@ func (r reportDiags) policy(i int, w *policyWire) (PolicyResult, bool) {
 
 // failed returns the failure count of an entry: the larger of the total
 // and the sum of the details (J10, J11, J12).
-func (r reportDiags) failed(name string, s summaryWire, sum int64, details int) int64 {
+func (r reportDiags) failed(name policyLabel, s summaryWire, sum int64, details int) int64 {
 	var missing []string
 	if !s.Successful.present {
 		missing = append(missing, "total-successful-session-count (read as 0)")
@@ -203,19 +203,19 @@ func (r reportDiags) failed(name string, s summaryWire, sum int64, details int) 
 		missing = append(missing, "total-failure-session-count (read as 0: it has no failure-details)")
 	}
 	if len(missing) > 0 {
-		r.add(diag.ReportCountMissing, fmt.Sprintf("The report's %s has no %s.", name, strings.Join(missing, " and no ")),
+		r.add(diag.ReportCountMissing, fmt.Sprintf("The report's %s has no %s.", name.String(), strings.Join(missing, " and no ")),
 			"Nothing to do.")
 	}
 	if s.Failed.present && sum > s.Failed.n {
 		r.add(diag.ReportFailuresExceed, fmt.Sprintf("In the report's %s, the failure-details add up to %d sessions, more than total-failure-session-count %d; %d is used.",
-			name, sum, s.Failed.n, sum),
+			name.String(), sum, s.Failed.n, sum),
 			"Nothing to do; Mail.ru reports do this.")
 	}
 	return max(s.Failed.n, sum)
 }
 
 // details normalises failure-details and returns their session sum.
-func (r reportDiags) details(name string, ws []detailWire) ([]FailureDetail, int64) {
+func (r reportDiags) details(name policyLabel, ws []detailWire) ([]FailureDetail, int64) {
 	if len(ws) == 0 {
 		return nil, 0
 	}
@@ -240,7 +240,7 @@ func (r reportDiags) details(name string, ws []detailWire) ([]FailureDetail, int
 
 // addr parses an IP address field; absent or invalid gives the zero Addr
 // (J14).
-func (r reportDiags) addr(name string, i int, field, s string) netip.Addr {
+func (r reportDiags) addr(name policyLabel, i int, field, s string) netip.Addr {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return netip.Addr{}
@@ -248,7 +248,7 @@ func (r reportDiags) addr(name string, i int, field, s string) netip.Addr {
 	a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]"))
 	if err != nil {
 		r.add(diag.ReportAddressInvalid, fmt.Sprintf("In the report's %s, failure-details[%d] %s %q is not an IP address; it is ignored, so known_senders cannot match it by IP.",
-			name, i, field, clip(s)),
+			name.String(), i, field, clip(s)),
 			"Nothing to do for a received report.")
 		return netip.Addr{}
 	}
@@ -280,6 +280,15 @@ func invalidPolicy(w *policyWire) string {
 	}
 	return ""
 }
+
+// policyLabel names policies[i] in messages; the name is only worked
+// out when a message is written.
+type policyLabel struct {
+	i int
+	w *policyWire
+}
+
+func (l policyLabel) String() string { return policyName(l.i, l.w) }
 
 // policyName names policies[i] in messages, with its type and domain.
 func policyName(i int, w *policyWire) string {

@@ -16,13 +16,43 @@ import (
 // of its document, and emits it unless it is unusable.
 func (d *Decoder) jsonReport(src string, doc []byte, at diag.Pos) {
 	w := &d.wire
-	*w = reportWire{}
-	err := json.Unmarshal(doc, w)
+	err := d.decodeWire(doc, w)
 	d.scan.restore()
 	if err != nil {
 		d.jsonError(src, doc, at, err)
 		return
 	}
+	d.emitReport(src, doc, at, w)
+}
+
+// jsonReportUncut decodes and emits the report object at the start of
+// the scanner's unread bytes without cutting it out of the stream first
+// (extent, a pass over its bytes), and returns its length. It returns
+// false, having done nothing, when fastParser cannot decode the object
+// from the bytes read so far: the object is not all read yet, or it
+// needs the general way (extent, then jsonReport). Either way the
+// report, its diagnostics and what is read from the stream are the
+// same.
+func (d *Decoder) jsonReportUncut(src string, at diag.Pos) (int, bool) {
+	s := &d.scan
+	if s.mode != decodeFast || s.pos != 0 {
+		return 0, false
+	}
+	w := &d.wire
+	pols := reusable(w.Policies)
+	*w = reportWire{}
+	end, ok := s.fast.prefix(s.buf[:s.n], w, pols)
+	if !ok {
+		*w = reportWire{Policies: pols}
+		return 0, false
+	}
+	d.emitReport(src, s.buf[:end], at, w)
+	return end, true
+}
+
+// emitReport normalises a decoded report and emits it, unless it is
+// unusable; doc is its JSON.
+func (d *Decoder) emitReport(src string, doc []byte, at diag.Pos, w *reportWire) {
 	r := reportDiags{d: d, src: src, at: at}
 	rep, ok := r.normalise(w)
 	if !ok {
@@ -33,6 +63,36 @@ func (d *Decoder) jsonReport(src string, doc []byte, at diag.Pos) {
 	d.emitted++
 	d.emit(rep)
 }
+
+// decodeWire decodes doc into w: with fastParser, or, where that gives
+// up, with encoding/json, which finds the error and where it is. The
+// backing array of w's policies is reused from the last report.
+func (d *Decoder) decodeWire(doc []byte, w *reportWire) error {
+	s := &d.scan
+	s.cut++
+	pols := reusable(w.Policies)
+	*w = reportWire{}
+	if s.mode != decodeStd {
+		if s.fast.report(doc, w, pols) {
+			return nil
+		}
+		s.fallbacks++
+		*w = reportWire{}
+	}
+	return json.Unmarshal(doc, w)
+}
+
+// reusable returns s for its backing array to be reused, or nil when
+// that is too large to keep around after an unusual report.
+func reusable[T any](s []T) []T {
+	if cap(s) > maxReused {
+		return nil
+	}
+	return s
+}
+
+// maxReused bounds the policies and failure details kept for reuse.
+const maxReused = 64
 
 // reportKey returns the deduplication key of a report: its reporter and
 // report-id (RFC 8460 §4.4 makes report-id unique per reporter), or a

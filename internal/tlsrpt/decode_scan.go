@@ -9,11 +9,13 @@ import (
 	"github.com/stsgate/stsgate/internal/diag"
 )
 
-// jsonScanner cuts JSON values out of a stream. It does not validate
-// (encoding/json does that on the value it cuts out); it only follows
-// strings and brackets to find where a value ends, keeps the line count
-// for positions, and hides object keys that differ from a report field
-// only in case, which encoding/json would otherwise accept.
+// jsonScanner reads a stream of JSON values into a buffer and cuts them
+// out of it. It does not validate (fastParser or encoding/json does that
+// on the value it cuts out); it only follows strings and brackets to
+// find where a value ends, keeps the line count for positions, and hides
+// object keys that differ from a report field only in case, which
+// encoding/json would otherwise accept. A report that fastParser decodes
+// where it lies in the buffer is not cut out (jsonReportUncut).
 type jsonScanner struct {
 	r   io.Reader
 	err error // sticky read error; io.EOF at the end of the stream
@@ -27,7 +29,24 @@ type jsonScanner struct {
 
 	stack   []byte   // open brackets of the value being cut out
 	mangled []mangle // keys hidden from encoding/json in the current value
+
+	// fast decodes reports where it can (decode_fast.go), most before
+	// they are cut out. cut counts the reports that were cut out first,
+	// and fallbacks those that fast left to encoding/json.
+	fast           fastParser
+	mode           decodeMode
+	cut, fallbacks int
 }
+
+// decodeMode says how reports are decoded. Only tests change it from
+// decodeFast, to compare the results of the modes.
+type decodeMode uint8
+
+const (
+	decodeFast decodeMode = iota // with fastParser, not cut out where it can
+	decodeCut                    // with fastParser, always cut out first
+	decodeStd                    // with encoding/json alone
+)
 
 // mangle is a key whose first byte was replaced.
 type mangle struct {
@@ -123,9 +142,11 @@ func (s *jsonScanner) compact() {
 // consume moves past k bytes, counting lines.
 func (s *jsonScanner) consume(k int) {
 	seg := s.buf[s.pos : s.pos+k]
-	if i := bytes.LastIndexByte(seg, '\n'); i >= 0 {
-		s.line += bytes.Count(seg, []byte{'\n'})
-		s.lineStart = s.base + int64(s.pos+i+1)
+	// bytes.Count is vectorised, LastIndexByte is not: most reports
+	// are one line.
+	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+		s.line += n
+		s.lineStart = s.base + int64(s.pos+bytes.LastIndexByte(seg, '\n')+1)
 	}
 	s.pos += k
 }
