@@ -1,0 +1,54 @@
+package ghapi_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stsgate/stsgate/internal/ghapi"
+	"github.com/stsgate/stsgate/internal/ghapi/ghfake"
+)
+
+func TestPathCommits(t *testing.T) {
+	t.Parallel()
+	const path = ".well-known/mta-sts.txt"
+	e := setup(t)
+	for i := range 150 {
+		sha := fmt.Sprintf("%040d", i)
+		e.repo.AddCommit("main", path, ghfake.Commit{SHA: sha, Date: now.Add(time.Duration(i) * time.Hour)})
+		e.repo.SetFile(sha, path, fmt.Sprintf("version: STSv1\nid: %d\n", i))
+	}
+	e.repo.AddCommit("main", "README.md", ghfake.Commit{SHA: "readme", Date: now.Add(1000 * time.Hour)})
+	tests := []struct {
+		limit, want int
+	}{{limit: 0, want: 100}, {limit: 3, want: 3}, {limit: 120, want: 120}, {limit: 500, want: 150}}
+	for _, tt := range tests {
+		got, err := e.c.PathCommits(context.Background(), owner, name, "main", path, tt.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != tt.want {
+			t.Fatalf("limit %d: %d commits, want %d", tt.limit, len(got), tt.want)
+		}
+		want := ghapi.Commit{SHA: fmt.Sprintf("%040d", 149), Date: now.Add(149 * time.Hour)}
+		if diff := cmp.Diff(want, got[0]); diff != "" {
+			t.Errorf("limit %d: newest commit (-want +got):\n%s", tt.limit, diff)
+		}
+	}
+	// The caller reads the file at a commit it found.
+	data, err := e.c.FileAt(context.Background(), owner, name, fmt.Sprintf("%040d", 7), path)
+	if err != nil || string(data) != "version: STSv1\nid: 7\n" {
+		t.Errorf("FileAt = %q, %v", data, err)
+	}
+	if _, err := e.c.PathCommits(context.Background(), owner, name, "gone", path, 0); !errors.Is(err, ghapi.ErrNotFound) {
+		t.Errorf("unknown branch: err = %v, want ErrNotFound", err)
+	}
+	none, err := e.c.PathCommits(context.Background(), owner, name, "", "never.txt", 0)
+	if err != nil || len(none) != 0 {
+		t.Errorf("untouched path = %v, %v; want none", none, err)
+	}
+}

@@ -1,0 +1,111 @@
+package ghapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/google/go-github/v62/github"
+)
+
+// ErrNotFound reports that what a read asked for does not exist (HTTP 404
+// on a GET): a file absent at a commit, an unknown label or pull request.
+// Test for it with errors.Is.
+var ErrNotFound = errors.New("not found")
+
+// PermissionError reports that the token may not do an operation: HTTP 403
+// ("Resource not accessible by integration", the read-only token of a fork
+// pull request), 401 (bad credentials), or 404 on a write, which is how
+// GitHub answers a write the token may not make. Test with errors.As.
+type PermissionError struct {
+	Op         string // what was attempted, such as "create issue"
+	Permission string // what the workflow token needs, such as "issues: write"
+	Status     int    // HTTP status: 401, 403 or 404
+	Message    string // GitHub's message
+}
+
+// Error implements error.
+func (e *PermissionError) Error() string {
+	if e.Status == http.StatusUnauthorized {
+		return fmt.Sprintf("ghapi: %s: GitHub rejected the token (HTTP 401 %s)", e.Op, e.Message)
+	}
+	return fmt.Sprintf("ghapi: %s: permission denied (HTTP %d %s); the token needs %q",
+		e.Op, e.Status, e.Message, e.Permission)
+}
+
+// RateLimitError reports a rate limit that did not lift within the retry
+// budget (Retry.MaxAttempts, Retry.MaxWait). Test with errors.As.
+type RateLimitError struct {
+	Op         string
+	Secondary  bool          // a secondary (abuse) limit or HTTP 429, not the hourly quota
+	Reset      time.Time     // when the hourly quota resets; zero if unknown
+	RetryAfter time.Duration // the wait GitHub asked for; zero if unknown
+	Message    string        // GitHub's message
+}
+
+// Error implements error.
+func (e *RateLimitError) Error() string {
+	switch {
+	case !e.Reset.IsZero():
+		return fmt.Sprintf("ghapi: %s: GitHub API rate limit exceeded until %s: %s",
+			e.Op, e.Reset.UTC().Format(time.RFC3339), e.Message)
+	case e.RetryAfter > 0:
+		return fmt.Sprintf("ghapi: %s: GitHub secondary rate limit, retry after %s: %s", e.Op, e.RetryAfter, e.Message)
+	}
+	return fmt.Sprintf("ghapi: %s: GitHub rate limit exceeded: %s", e.Op, e.Message)
+}
+
+// call describes one operation for error messages.
+type call struct {
+	op         string // "create issue #3"
+	permission string // "issues: write"
+	write      bool   // a 404 means no permission rather than not found
+}
+
+// wrap turns an error from go-github into ghapi's error classes; nil stays
+// nil.
+func (c call) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var primary *github.RateLimitError
+	if errors.As(err, &primary) {
+		return &RateLimitError{Op: c.op, Reset: primary.Rate.Reset.Time, Message: primary.Message}
+	}
+	var secondary *github.AbuseRateLimitError
+	if errors.As(err, &secondary) {
+		return &RateLimitError{Op: c.op, Secondary: true, RetryAfter: secondary.GetRetryAfter(), Message: secondary.Message}
+	}
+	var resp *github.ErrorResponse
+	if errors.As(err, &resp) && resp.Response != nil {
+		if e := c.status(resp); e != nil {
+			return e
+		}
+	}
+	return fmt.Errorf("ghapi: %s: %w", c.op, err)
+}
+
+// status classifies an error answer by its HTTP status; nil means no class.
+func (c call) status(resp *github.ErrorResponse) error {
+	code := resp.Response.StatusCode
+	switch {
+	case code == http.StatusTooManyRequests:
+		// v62 does not type 429 (github-actions.md §2.3).
+		e := &RateLimitError{Op: c.op, Secondary: true, Message: resp.Message}
+		if d, ok := retryAfter(resp.Response.Header); ok {
+			e.RetryAfter = d
+		}
+		if resp.Response.Header.Get("X-RateLimit-Remaining") == "0" {
+			e.Secondary = false
+			e.Reset, _ = resetTime(resp.Response.Header)
+		}
+		return e
+	case code == http.StatusUnauthorized || code == http.StatusForbidden,
+		code == http.StatusNotFound && c.write:
+		return &PermissionError{Op: c.op, Permission: c.permission, Status: code, Message: resp.Message}
+	case code == http.StatusNotFound:
+		return fmt.Errorf("ghapi: %s: %w", c.op, ErrNotFound)
+	}
+	return nil
+}
