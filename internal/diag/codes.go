@@ -31,6 +31,7 @@ var catalog = index(
 	reportCodes,
 	sourceCodes,
 	liveCodes,
+	gateCodes,
 )
 
 func index(tables ...[]Info) map[Code]Info {

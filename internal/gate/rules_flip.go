@@ -1,0 +1,85 @@
+package gate
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/tlsrpt"
+)
+
+// flipRules applies the rules for a flip to enforce (reference §6.7
+// G4–G9). RFC 8461 §5: under enforce, senders refuse MX hosts that fail
+// validation; testing mode exists to show, through TLS-RPT, that none do.
+func (c *change) flipRules() diag.List {
+	if !c.flip {
+		return nil
+	}
+	var l diag.List
+	switch w := c.in.Window; {
+	case w == nil:
+		l.Add(c.atMode(diag.New(diag.GateReportsUnconfigured,
+			"the policy flips to enforce, but no TLS-RPT report sources are configured, so nothing shows that senders reach your MX hosts over valid TLS; under enforce every such failure becomes undelivered mail",
+			"list the domain's TLS-RPT reports (paths, globs or https:// URLs) under reports: in .github/stsgate.yml, and keep mode: testing until they are clean")))
+	case !w.Clean:
+		l.Add(c.atMode(unprovenFinding(w)))
+	}
+	// RFC 8460 §3: without an _smtp._tls record senders send no reports,
+	// so no window could ever be clean. Unknown without a DNS declaration;
+	// the id finding asks for one.
+	if c.in.Head.DNS != nil && c.in.Head.Static.TLSRPT == nil {
+		l.Add(c.atMode(diag.New(diag.GateTLSRPTMissing,
+			fmt.Sprintf("the policy flips to enforce, but the head declares no valid _smtp._tls.%s record; without it senders send no TLS-RPT reports, so failures under enforce go unseen", c.in.Head.DNS.Domain),
+			`declare a TXT record "v=TLSRPTv1; rua=mailto:tlsrpt@<a domain you read>" at _smtp._tls, and keep mode: testing until its reports are clean`)))
+	}
+	return l
+}
+
+// unprovenFinding is G4–G8: the base policy's window is not clean.
+func unprovenFinding(w *tlsrpt.Window) diag.Diagnostic {
+	return diag.New(diag.GateEnforceUnproven,
+		fmt.Sprintf("the policy flips to enforce, but the TLS-RPT reports for the testing policy are not clean (clean_streak %d of clean_days %d): %s; under enforce, senders refuse MX hosts that fail TLS checks, so failures that were only reported become undelivered mail",
+			w.CleanStreak, w.Settings.CleanDays, windowReasons(w)),
+		fmt.Sprintf("keep mode: testing until the reports show %d clean days in a row, fixing the failures they name; the override label accepts the risk", w.Settings.CleanDays))
+}
+
+// windowReasons explains the window's reasons, and names the first
+// blocking failure as evidence.
+func windowReasons(w *tlsrpt.Window) string {
+	var parts []string
+	for _, r := range w.Reasons {
+		parts = append(parts, reasonText(r, w))
+	}
+	for _, f := range w.Failures {
+		if f.Blocking {
+			parts = append(parts, fmt.Sprintf("blocking failures such as %s reported by %s for %s on %s", f.ResultType, orUnknown(f.Org, "an unnamed sender"), orUnknown(f.MX, "an unnamed MX host"), f.LastDay))
+			break
+		}
+	}
+	if len(parts) == 0 {
+		return "the window is not clean"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func reasonText(reason string, w *tlsrpt.Window) string {
+	s := w.Settings
+	switch reason {
+	case tlsrpt.ReasonNoReports:
+		return "no-reports: no TLS-RPT report covers the domain"
+	case tlsrpt.ReasonStreakShort:
+		return fmt.Sprintf("streak-short: %d clean days in a row, %d needed", w.CleanStreak, s.CleanDays)
+	case tlsrpt.ReasonReportsStale:
+		return fmt.Sprintf("reports-stale: the newest report is for %s, more than %d days before %s", w.LastDay, s.MaxLagDays, s.AsOf)
+	case tlsrpt.ReasonCoverageLow:
+		return fmt.Sprintf("coverage-low: %d of the last %d days have reports, %d needed", w.CoveredDays, s.CleanDays, s.MinReportDays)
+	}
+	return reason
+}
+
+func orUnknown(s, unknown string) string {
+	if s == "" {
+		return unknown
+	}
+	return s
+}
