@@ -45,8 +45,13 @@ var allowed = map[string][]string{
 	"internal/fetch/fetchtest":   pure,
 	"internal/report":            append(slices.Clone(pure), "internal/tlsrpt", githubActions),
 	"internal/cli": append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone",
-		"internal/config", "internal/check", "internal/report", "internal/dnsx", "internal/fetch", githubActions),
-	"cmd/stsgate": {"internal/cli"},
+		"internal/config", "internal/check", "internal/report", "internal/dnsx", "internal/fetch", githubActions,
+		"internal/gate", "internal/ghapi", "internal/remind"),
+	"internal/gate":         append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone", "internal/check"),
+	"internal/ghapi":        append(slices.Clone(pure), goGitHub),
+	"internal/ghapi/ghfake": append(slices.Clone(pure), goGitHub),
+	"internal/remind":       append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/ghapi"),
+	"cmd/stsgate":           {"internal/cli"},
 }
 
 // TestImportRules enforces DESIGN §2: pure packages at the bottom; only

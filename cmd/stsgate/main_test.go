@@ -35,12 +35,23 @@ func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
-		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits},
+		Cmds:          scriptCmds(),
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("DEMO", demo)
+			if err := startGitHub(env, demo); err != nil {
+				return err
+			}
 			return startLive(t, env)
 		},
 	})
+}
+
+func scriptCmds() map[string]func(*testscript.TestScript, bool, []string) {
+	cmds := map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits}
+	for name, cmd := range githubCmds {
+		cmds[name] = cmd
+	}
+	return cmds
 }
 
 // cmdExits runs a command and checks its exit code:

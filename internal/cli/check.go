@@ -14,7 +14,7 @@ import (
 )
 
 const checkUsage = `Usage: stsgate check [--dir D] [--config F | --domain D --policy F --zone F] [--dns-resolver ADDR]
-                     [--reports SOURCE]... [--as-of T] [--offline] [--format text|json]
+                     [--reports SOURCE]... [--as-of T] [--offline] [--format text|json|github]
 
 Checks each domain the way senders see it: everything lint checks, then the
 published _mta-sts, _smtp._tls and MX records and the policy served at
@@ -44,42 +44,67 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 func runCheck(ctx context.Context, args []string, env Env) (int, error) {
 	var f checkFlags
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	f.register(fs)
-	fs.StringVar(&f.resolver, "dns-resolver", "", "DNS resolver `host:port` (default: the first nameserver of /etc/resolv.conf)")
-	fs.Var(&f.reports, "reports", "TLS-RPT report `source` (file, directory, glob or https:// URL); repeatable")
-	fs.StringVar(&f.asOf, "as-of", "", "evaluate the clean window at this `time`: RFC 3339 or YYYY-MM-DD")
-	fs.BoolVar(&f.offline, "offline", false, "do not use the network: check the declared DNS only")
+	f.registerCheck(fs)
 	if err := parseFlags(fs, args, checkUsage, env.Stdout, env.Stderr); err != nil {
 		return 0, err
 	}
 	if err := f.validate(); err != nil {
 		return 0, err
 	}
-	asOf, err := parseAsOf(f.asOf, env.now())
+	res, code, err := evaluateCheck(ctx, env, &f, nil)
 	if err != nil {
 		return 0, err
+	}
+	return code, render(env, f.format, res)
+}
+
+// registerCheck registers the flags of check, which gate shares.
+func (f *checkFlags) registerCheck(fs *flag.FlagSet) {
+	f.register(fs)
+	fs.StringVar(&f.resolver, "dns-resolver", "", "DNS resolver `host:port` (default: the first nameserver of /etc/resolv.conf)")
+	fs.Var(&f.reports, "reports", "TLS-RPT report `source` (file, directory, glob or https:// URL); repeatable")
+	fs.StringVar(&f.asOf, "as-of", "", "evaluate the clean window at this `time`: RFC 3339 or YYYY-MM-DD")
+	fs.BoolVar(&f.offline, "offline", false, "do not use the network: check the declared DNS only")
+}
+
+// evaluateCheck runs lint, the live checks and the report windows of the
+// selected domains; configure, when not nil, adjusts the configuration
+// (action inputs). It returns the result and its exit code.
+func evaluateCheck(ctx context.Context, env Env, f *checkFlags, configure func(*config.Config)) (report.Result, int, error) {
+	asOf, err := parseAsOf(f.asOf, env.now())
+	if err != nil {
+		return report.Result{}, 0, err
 	}
 	r, cfgDiags, err := openRepo(&f.repoFlags)
 	if err != nil {
-		return 0, err
+		return report.Result{}, 0, err
 	}
 	if cfgDiags.Max() == diag.Error {
-		return ExitUsage, render(env, f.format, report.Result{Verdict: report.Error, Diagnostics: cfgDiags})
+		return report.Result{Verdict: report.Error, Diagnostics: cfgDiags}, ExitUsage, nil
+	}
+	if configure != nil {
+		configure(&r.cfg)
 	}
 	var net *Network
 	if !f.offline {
 		if net, err = env.network(r.cfg, f.resolver); err != nil {
-			return 0, err
+			return report.Result{}, 0, err
 		}
 	}
-	res, unverified := checkDomains(ctx, env, r, net, &f, asOf)
+	res, unverified := checkDomains(ctx, env, r, net, f, asOf)
 	res.Diagnostics = append(cfgDiags, res.Diagnostics...)
-	res.Verdict = report.VerdictFor(res.Diagnostics, f.failOn)
+	return finish(res, f.failOn, unverified)
+}
+
+// finish sets the verdict of a result and returns its exit code: a pass
+// with something that could not be checked is "could not evaluate".
+func finish(res report.Result, failOn diag.Severity, unverified bool) (report.Result, int, error) {
+	res.Verdict = report.VerdictFor(res.Diagnostics, failOn)
 	code := exitFor(res.Verdict)
 	if res.Verdict == report.Pass && unverified {
 		res.Verdict, code = report.Error, ExitNoVerify
 	}
-	return code, render(env, f.format, res)
+	return res, code, nil
 }
 
 // checkDomains checks every selected domain, at most cfg.Parallel at once.

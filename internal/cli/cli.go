@@ -68,6 +68,8 @@ Commands:
   lint     check the repository's policy, DNS declaration and configuration (no network)
   check    lint, then compare with live DNS and the served policy, and the clean window
   reports  read TLS-RPT reports and compute each domain's clean window
+  gate     judge a change against its base: flips, id bumps, MX coverage
+  action   the GitHub Action's entrypoint (inputs from INPUT_* variables)
 
 Run "stsgate <command> --help" for the flags of a command.
 
@@ -78,6 +80,9 @@ error, 3 could not evaluate.
 // Run runs the command line args (without the program name) and returns
 // the exit code.
 func Run(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 && env.getenv("GITHUB_ACTIONS") == "true" {
+		args = []string{"action"}
+	}
 	if len(args) == 0 {
 		fmt.Fprint(env.Stderr, mainUsage)
 		return ExitUsage
@@ -91,6 +96,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 		code, err = runReports(ctx, args[1:], env)
 	case "check":
 		code, err = runCheck(ctx, args[1:], env)
+	case "gate":
+		code, err = runGate(ctx, args[1:], env)
+	case "action":
+		code, err = runAction(ctx, args[1:], env)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(env.Stdout, mainUsage)
 		return ExitPass

@@ -26,15 +26,15 @@ func (f *repoFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.domain, "domain", "", "policy `domain` to check (with a config: only this one)")
 	fs.StringVar(&f.policy, "policy", "", "policy `file` for --domain (default .well-known/mta-sts.txt)")
 	fs.StringVar(&f.zone, "zone", "", "BIND zone `file` declaring the DNS of --domain")
-	fs.StringVar(&f.format, "format", "text", "output `format`: text or json")
+	fs.StringVar(&f.format, "format", "text", "output `format`: text, json or github (workflow-command annotations)")
 	fs.TextVar(&f.failOn, "fail-on", diag.Error, "lowest `severity` that fails the run: error or warning")
 }
 
 func (f *repoFlags) validate() error {
 	switch f.format {
-	case "text", "json":
+	case "text", "json", "github":
 	default:
-		return usagef("--format %q: want text or json", f.format)
+		return usagef("--format %q: want text, json or github", f.format)
 	}
 	if f.failOn != diag.Error && f.failOn != diag.Warning {
 		return usagef("--fail-on %s: want error or warning", f.failOn)

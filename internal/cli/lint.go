@@ -9,7 +9,7 @@ import (
 	"github.com/stsgate/stsgate/internal/report"
 )
 
-const lintUsage = `Usage: stsgate lint [--dir D] [--config F] [--domain D --policy F --zone F] [--format text|json]
+const lintUsage = `Usage: stsgate lint [--dir D] [--config F] [--domain D --policy F --zone F] [--format text|json|github]
 
 Checks the repository without network: the configuration, each domain's
 policy file, its declared _mta-sts and _smtp._tls records, and that the
@@ -64,8 +64,11 @@ func domainState(name string, s check.Static) report.Domain {
 }
 
 func render(env Env, format string, r report.Result) error {
-	if format == "json" {
+	switch format {
+	case "json":
 		return report.WriteJSON(env.Stdout, r)
+	case "github":
+		return report.WriteGitHub(env.Stdout, r)
 	}
 	return report.WriteText(env.Stdout, r)
 }

@@ -30,10 +30,16 @@ type repo struct {
 // returned diagnostics are configuration problems; when they hold an error
 // the run is a usage error.
 func openRepo(f *repoFlags) (*repo, diag.List, error) {
-	r := &repo{fsys: os.DirFS(f.dir), cfg: config.Default()}
 	if _, err := os.Stat(f.dir); err != nil {
 		return nil, nil, usagef("--dir: %v", err)
 	}
+	return openRepoFS(os.DirFS(f.dir), f)
+}
+
+// openRepoFS is openRepo on the files of fsys: the working tree, or a
+// revision of it (the base of a pull request).
+func openRepoFS(fsys fs.FS, f *repoFlags) (*repo, diag.List, error) {
+	r := &repo{fsys: fsys, cfg: config.Default()}
 	name := f.config
 	if name == "" {
 		if _, err := fs.Stat(r.fsys, defaultConfig); err == nil {

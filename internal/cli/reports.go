@@ -12,7 +12,7 @@ import (
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
-const reportsUsage = `Usage: stsgate reports [--dir D] [--config F] [--domain D] [--clean-days N] [--as-of T] [--format text|json] [SOURCE...]
+const reportsUsage = `Usage: stsgate reports [--dir D] [--config F] [--domain D] [--clean-days N] [--as-of T] [--format text|json|github] [SOURCE...]
 
 Reads TLS-RPT reports and computes each domain's clean window: a day-by-day
 table, the failures grouped by result type, sender and MX host, and whether

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+
+	"github.com/stsgate/stsgate/internal/config"
+	"github.com/stsgate/stsgate/internal/ghapi"
+	"github.com/stsgate/stsgate/internal/report"
+)
+
+// check runs the live check (push, schedule, workflow_dispatch).
+func (a *actionRun) check(ctx context.Context, f *checkFlags) (report.Result, int, error) {
+	return evaluateCheck(ctx, a.env, f, a.in.applyTo)
+}
+
+// gate runs the pull-request gate: the base files come from the contents
+// API at the base commit of the event (the checkout is usually shallow),
+// read-only, so that it works with a fork's read-only token.
+func (a *actionRun) gate(ctx context.Context, f *checkFlags) (report.Result, int, error) {
+	if a.ev.BaseSHA == "" {
+		return report.Result{}, 0, usagef("the %s event payload names no base commit", a.ev.Name)
+	}
+	owner, name, err := a.owner()
+	if err != nil {
+		return report.Result{}, 0, usagef("%v", err)
+	}
+	api, err := a.api()
+	if err != nil {
+		return report.Result{}, 0, err
+	}
+	base := &apiBase{ctx: ctx, api: api, owner: owner, repo: name, sha: a.ev.BaseSHA}
+	run := gateRun{flags: f, base: revisionFS{base.read}, configure: a.in.applyTo,
+		override: func(cfg config.Config) bool {
+			a.overrideLabel = cfg.OverrideLabel
+			return a.overridden(ctx, api, owner, name, cfg.OverrideLabel)
+		}}
+	res, code, err := run.evaluate(ctx, a.env)
+	if err == nil && base.err != nil {
+		// A base that could not be read is not a base without files.
+		return report.Result{}, 0, fmt.Errorf("reading the base revision %s: %w", a.ev.BaseSHA, base.err)
+	}
+	return res, code, err
+}
+
+// api returns a GitHub API client for the run's token and API URL.
+func (a *actionRun) api() (*ghapi.Client, error) {
+	token := a.in.token
+	if token == "" {
+		token = a.env.getenv("GITHUB_TOKEN")
+	}
+	return ghapi.New(ghapi.Options{Token: token, BaseURL: a.env.getenv("GITHUB_API_URL")})
+}
+
+// overridden reports whether the override label is on the pull request:
+// from the payload, or for a merge queue entry from the API (DESIGN §1.5).
+func (a *actionRun) overridden(ctx context.Context, api *ghapi.Client, owner, name, label string) bool {
+	labels := a.ev.Labels
+	if !a.ev.LabelsKnown && a.ev.Number > 0 {
+		var err error
+		if labels, err = api.PullRequestLabels(ctx, owner, name, a.ev.Number); err != nil {
+			a.gha.Warningf("could not read the labels of pull request #%d, so the %s label is not honoured: %v", a.ev.Number, label, err)
+			return false
+		}
+	}
+	return slices.Contains(labels, label)
+}
+
+// apiBase reads the base revision through the contents API and keeps the
+// first error other than "no such file".
+type apiBase struct {
+	ctx              context.Context
+	api              *ghapi.Client
+	owner, repo, sha string
+	err              error
+}
+
+func (b *apiBase) read(name string) ([]byte, error) {
+	data, err := b.api.FileAt(b.ctx, b.owner, b.repo, b.sha, name)
+	switch {
+	case errors.Is(err, ghapi.ErrNotFound):
+		return nil, fs.ErrNotExist
+	case err != nil && b.err == nil:
+		b.err = err
+	}
+	return data, err
+}
