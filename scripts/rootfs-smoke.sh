@@ -121,7 +121,7 @@ expect check-json "$out/check-json.out" '"verdict": ?"pass"'
 # The entrypoint as the runner starts it (push event: the live check). The
 # resolver answers nothing here, so every live lookup is "could not check":
 # exit 3, verdict error, never a pass; outputs and summary are written.
-inroot 3 action -- \
+inroot 3 action \
   GITHUB_ACTIONS=true CI=true HOME=/github/home \
   GITHUB_WORKSPACE=/github/workspace GITHUB_EVENT_NAME=push \
   GITHUB_EVENT_PATH=/github/workflow/event.json GITHUB_REPOSITORY=stsgate/demo \
