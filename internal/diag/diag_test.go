@@ -1,6 +1,10 @@
 package diag
 
-import "testing"
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
 
 func TestClause(t *testing.T) {
 	for in, want := range map[string]string{
@@ -30,5 +34,36 @@ func TestPosOffset(t *testing.T) {
 		if got := tc.in.Offset(base); got != tc.want {
 			t.Errorf("%v.Offset(%v) = %v, want %v", tc.in, base, got, tc.want)
 		}
+	}
+}
+
+// TestByImportance: severity first, then findings on a line of a file
+// before findings about other inputs, then position.
+func TestByImportance(t *testing.T) {
+	t.Parallel()
+	at := func(d Diagnostic, file string, line int) Diagnostic {
+		d.File, d.Start = file, Pos{Line: line, Column: 1}
+		return d
+	}
+	report := New(ReportNoTimezone, "no time zone", "")
+	report.Subject = "reports/a.json"
+	l := List{
+		report,
+		at(New(PolicyModeTesting, "testing", ""), "policy.txt", 2),
+		at(New(PolicyVersionMissing, "no version", ""), "policy.txt", 1),
+		at(New(PolicyModeTesting, "testing", ""), "a.txt", 9),
+	}
+	var got []string
+	for _, d := range l.ByImportance() {
+		got = append(got, fmt.Sprintf("%s %s:%d", d.Code, d.File, d.Start.Line))
+	}
+	want := []string{
+		"policy-version-missing policy.txt:1",
+		"policy-mode-testing a.txt:9",
+		"policy-mode-testing policy.txt:2",
+		"report-no-timezone :0",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("ByImportance order:\n got %q\nwant %q", got, want)
 	}
 }

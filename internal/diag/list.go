@@ -103,11 +103,21 @@ func compare(a, b Diagnostic) int {
 }
 
 // ByImportance returns a copy of l ordered most important first: highest
-// severity, then position. Annotations use it to pick the first few.
+// severity, then findings on a line of a file the user edits (the policy,
+// the zone) before those about other inputs (a report, a live record),
+// then position. Annotations use it to pick the first few.
 func (l List) ByImportance() List {
 	c := slices.Clone(l)
 	slices.SortStableFunc(c, func(a, b Diagnostic) int {
-		return cmp.Or(cmp.Compare(b.Severity, a.Severity), compare(a, b))
+		return cmp.Or(cmp.Compare(b.Severity, a.Severity), cmp.Compare(b.onLine(), a.onLine()), compare(a, b))
 	})
 	return c
+}
+
+// onLine is 1 when d points at a line of a file, else 0.
+func (d Diagnostic) onLine() int {
+	if d.File != "" && d.Start.Line > 0 {
+		return 1
+	}
+	return 0
 }
