@@ -71,16 +71,34 @@ func (f *checkFlags) registerCheck(fs *flag.FlagSet) {
 // selected domains; configure, when not nil, adjusts the configuration
 // (action inputs). It returns the result and its exit code.
 func evaluateCheck(ctx context.Context, env Env, f *checkFlags, configure func(*config.Config)) (report.Result, int, error) {
-	asOf, err := parseAsOf(f.asOf, env.now())
+	c, err := runChecks(ctx, env, f, configure)
 	if err != nil {
 		return report.Result{}, 0, err
+	}
+	return c.res, c.code, nil
+}
+
+// checked is the outcome of runChecks: the result with its exit code, and
+// what each domain's checks found, for the reminder issues.
+type checked struct {
+	res     report.Result
+	code    int
+	cfg     config.Config
+	domains []domainResult
+}
+
+// runChecks is evaluateCheck keeping the details of every domain.
+func runChecks(ctx context.Context, env Env, f *checkFlags, configure func(*config.Config)) (checked, error) {
+	asOf, err := parseAsOf(f.asOf, env.now())
+	if err != nil {
+		return checked{}, err
 	}
 	r, cfgDiags, err := openRepo(&f.repoFlags)
 	if err != nil {
-		return report.Result{}, 0, err
+		return checked{}, err
 	}
 	if cfgDiags.Max() == diag.Error {
-		return report.Result{Verdict: report.Error, Diagnostics: cfgDiags}, ExitUsage, nil
+		return checked{res: report.Result{Verdict: report.Error, Diagnostics: cfgDiags}, code: ExitUsage, cfg: r.cfg}, nil
 	}
 	if configure != nil {
 		configure(&r.cfg)
@@ -88,12 +106,14 @@ func evaluateCheck(ctx context.Context, env Env, f *checkFlags, configure func(*
 	var net *Network
 	if !f.offline {
 		if net, err = env.network(r.cfg, f.resolver); err != nil {
-			return report.Result{}, 0, err
+			return checked{}, err
 		}
 	}
-	res, unverified := checkDomains(ctx, env, r, net, f, asOf)
+	results := checkDomains(ctx, env, r, net, f, asOf)
+	res, unverified := collect(results)
 	res.Diagnostics = append(cfgDiags, res.Diagnostics...)
-	return finish(res, f.failOn, unverified)
+	res, code, _ := finish(res, f.failOn, unverified)
+	return checked{res: res, code: code, cfg: r.cfg, domains: results}, nil
 }
 
 // finish sets the verdict of a result and returns its exit code: a pass
@@ -108,7 +128,7 @@ func finish(res report.Result, failOn diag.Severity, unverified bool) (report.Re
 }
 
 // checkDomains checks every selected domain, at most cfg.Parallel at once.
-func checkDomains(ctx context.Context, env Env, r *repo, net *Network, f *checkFlags, asOf time.Time) (report.Result, bool) {
+func checkDomains(ctx context.Context, env Env, r *repo, net *Network, f *checkFlags, asOf time.Time) []domainResult {
 	results := make([]domainResult, len(r.domains))
 	sem := make(chan struct{}, max(r.cfg.Parallel, 1))
 	var wg sync.WaitGroup
@@ -120,13 +140,16 @@ func checkDomains(ctx context.Context, env Env, r *repo, net *Network, f *checkF
 		})
 	}
 	wg.Wait()
-	windows := reportWindows(ctx, env, r, results, f, asOf)
-	var res report.Result
-	unverified := false
-	for i, dr := range results {
+	reportWindows(ctx, env, r, results, f, asOf)
+	return results
+}
+
+// collect gathers the findings and states of the domains in order.
+func collect(results []domainResult) (res report.Result, unverified bool) {
+	for _, dr := range results {
 		res.Diagnostics = append(res.Diagnostics, dr.diags...)
 		state := domainState(dr.name, dr.static)
-		state.Window = windows[i]
+		state.Window = dr.window
 		res.Domains = append(res.Domains, state)
 		unverified = unverified || dr.unverified
 	}
@@ -135,7 +158,10 @@ func checkDomains(ctx context.Context, env Env, r *repo, net *Network, f *checkF
 
 type domainResult struct {
 	name       string
+	repo       check.Repo // what the repository holds
 	static     check.Static
+	live       *check.LiveResult // nil when offline
+	window     *tlsrpt.Window    // nil without report sources
 	diags      diag.List
 	unverified bool
 }
@@ -145,12 +171,13 @@ type domainResult struct {
 func checkDomain(ctx context.Context, env Env, r *repo, net *Network, d config.Domain) domainResult {
 	in, loadDiags := r.load(d)
 	s := check.Lint(in)
-	dr := domainResult{name: d.Name, static: s, diags: append(loadDiags, s.Diags...)}
+	dr := domainResult{name: d.Name, repo: in, static: s, diags: append(loadDiags, s.Diags...)}
 	if net == nil {
 		return dr
 	}
 	live := check.Observe(ctx, net.Resolver, net.Fetcher, d.Name)
 	cmp := check.Compare(d.Name, s, live, env.now())
+	dr.live = &cmp
 	dr.diags = append(dr.diags, cmp.Diags...)
 	dr.unverified = cmp.Unverified
 	return dr
@@ -158,8 +185,7 @@ func checkDomain(ctx context.Context, env Env, r *repo, net *Network, d config.D
 
 // reportWindows computes the clean window of the domains that have report
 // sources (--reports applies to every selected domain).
-func reportWindows(ctx context.Context, env Env, r *repo, results []domainResult, f *checkFlags, asOf time.Time) []*tlsrpt.Window {
-	windows := make([]*tlsrpt.Window, len(results))
+func reportWindows(ctx context.Context, env Env, r *repo, results []domainResult, f *checkFlags, asOf time.Time) {
 	for i, d := range r.domains {
 		specs := d.Reports
 		if len(f.reports) > 0 {
@@ -177,7 +203,6 @@ func reportWindows(ctx context.Context, env Env, r *repo, results []domainResult
 		diags = append(diags, readReports(ctx, env, r.cfg, f.dir, sources, agg)...)
 		results[i].diags = append(results[i].diags, diags.ForDomain(d.Name)...)
 		w := agg.Window(d.Name)
-		windows[i] = &w
+		results[i].window = &w
 	}
-	return windows
 }

@@ -54,7 +54,7 @@ func BenchmarkCheck500(b *testing.B) {
 	r := &repo{fsys: fsys, cfg: cfg, domains: domains}
 	b.ResetTimer()
 	for range b.N {
-		res, unverified := checkDomains(context.Background(), Env{}, r, net, &checkFlags{}, time.Now())
+		res, unverified := collect(checkDomains(context.Background(), Env{}, r, net, &checkFlags{}, time.Now()))
 		if unverified || res.Diagnostics.Max() > diag.Notice {
 			b.Fatalf("unexpected findings: %v", res.Diagnostics)
 		}
