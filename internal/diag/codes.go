@@ -32,6 +32,7 @@ var catalog = index(
 	sourceCodes,
 	liveCodes,
 	gateCodes,
+	remindCodes,
 )
 
 func index(tables ...[]Info) map[Code]Info {

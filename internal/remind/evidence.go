@@ -1,0 +1,135 @@
+package remind
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/stsgate/stsgate/internal/tlsrpt"
+)
+
+// evidence is the clean window in detail: the verdict, a strip of days and
+// the failure groups, blocking ones first. Report contents are untrusted
+// and escaped; long lists end in "and N more".
+func evidence(s State) string {
+	var b strings.Builder
+	b.WriteString("### Evidence\n\n")
+	w := s.Window
+	if w == nil {
+		b.WriteString("No TLS-RPT reports were read for this domain.\n\n")
+		return b.String()
+	}
+	b.WriteString("**Clean window:** " + windowText(s) + "\n\n")
+	if strip := dayStrip(w.Days); strip != "" {
+		b.WriteString(strip + "\n\n")
+	}
+	var blocking, other []tlsrpt.Failure
+	for _, f := range w.Failures {
+		if f.Blocking {
+			blocking = append(blocking, f)
+		} else {
+			other = append(other, f)
+		}
+	}
+	b.WriteString(failureTable("Blocking failures", blocking))
+	b.WriteString(failureTable("Listed, not blocking", other))
+	if n := len(w.Ignored); n > 0 {
+		fmt.Fprintf(&b, "Ignored by rules in the configuration: %s; the job summary lists them with their reasons.\n\n",
+			plural(n, "failure group"))
+	}
+	return b.String()
+}
+
+// windowText is the verdict of the clean window in one sentence.
+func windowText(s State) string {
+	if s.Window == nil {
+		return "no reports read"
+	}
+	if clean(s) {
+		return "clean: " + streakText(s)
+	}
+	return "not clean: " + notCleanText(s)
+}
+
+// streakText describes the clean streak of a clean window.
+func streakText(s State) string {
+	w := s.Window
+	if w == nil {
+		return "no reports"
+	}
+	return fmt.Sprintf("%d clean days in a row through %s (%d needed), %d of the last %d days covered",
+		w.CleanStreak, w.LastDay, s.CleanDays, w.CoveredDays, s.CleanDays)
+}
+
+// notCleanText says why a window is not clean (DESIGN §1.4 step 6).
+func notCleanText(s State) string {
+	w := s.Window
+	if w == nil {
+		return "no reports were read for the domain"
+	}
+	var why []string
+	for _, reason := range w.Reasons {
+		switch reason {
+		case tlsrpt.ReasonNoReports:
+			why = append(why, "no report covers the domain")
+		case tlsrpt.ReasonStreakShort:
+			why = append(why, fmt.Sprintf("%d clean days in a row, %d needed", w.CleanStreak, s.CleanDays))
+		case tlsrpt.ReasonReportsStale:
+			why = append(why, "the newest report is for "+w.LastDay+", too long ago")
+		case tlsrpt.ReasonCoverageLow:
+			why = append(why, fmt.Sprintf("only %d of the last %d days have reports", w.CoveredDays, s.CleanDays))
+		}
+	}
+	if len(why) == 0 {
+		return "the reports do not prove the policy yet"
+	}
+	return strings.Join(why, "; ")
+}
+
+// dayIcon is the square of a day's status, as in the job summary.
+func dayIcon(status string) string {
+	switch status {
+	case tlsrpt.DayClean:
+		return "🟩"
+	case tlsrpt.DayDirty:
+		return "🟥"
+	}
+	return "⬜"
+}
+
+// dayStrip shows one square per day, oldest first, at most maxStrip days.
+func dayStrip(days []tlsrpt.Day) string {
+	if len(days) == 0 {
+		return ""
+	}
+	days = days[max(len(days)-maxStrip, 0):]
+	var b strings.Builder
+	b.WriteString(code(days[0].Date) + " ")
+	for _, d := range days {
+		b.WriteString(dayIcon(d.Status))
+	}
+	b.WriteString(" " + code(days[len(days)-1].Date) + "<br>\n🟩 clean · 🟥 blocking failures · ⬜ no reports")
+	return b.String()
+}
+
+// failureTable lists failure groups, at most maxRows.
+func failureTable(title string, rows []tlsrpt.Failure) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s** (%d)\n\n| Result type | Reporter | Sending IP | MX | Sessions | Days | Class |\n"+
+		"| --- | --- | --- | --- | ---: | --- | --- |\n", title, len(rows))
+	for i, f := range rows {
+		if i == maxRows {
+			fmt.Fprintf(&b, "\n_… and %d more; the job summary and `--format json` list them all._\n", len(rows)-i)
+			break
+		}
+		days := f.FirstDay
+		if f.LastDay != f.FirstDay {
+			days += " – " + f.LastDay
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d | %s | %s |\n", mdCell(f.ResultType), mdCell(f.Org),
+			mdCell(f.SendingIP), mdCell(f.MX), f.Sessions, mdCell(days), mdCell(f.Class))
+	}
+	return b.String() + "\n"
+}

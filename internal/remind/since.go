@@ -1,0 +1,117 @@
+package remind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/ghapi"
+	"github.com/stsgate/stsgate/internal/policy"
+)
+
+// History is what TestingSince needs from GitHub; *ghapi.Client
+// implements it.
+type History interface {
+	PathCommits(ctx context.Context, owner, repo, branch, path string, limit int) ([]ghapi.Commit, error)
+	FileAt(ctx context.Context, owner, repo, ref, path string) ([]byte, error)
+}
+
+var _ History = (*ghapi.Client)(nil)
+
+// DefaultMaxCommits is how many versions of the policy file TestingSince
+// reads at most: one list call and at most this many file reads.
+const DefaultMaxCommits = 10
+
+// SinceQuery says whose policy history to read.
+type SinceQuery struct {
+	Owner, Repo string
+	Branch      string // "" means the default branch
+	Path        string // the policy file
+	// MaxCommits bounds the versions read; zero means DefaultMaxCommits.
+	MaxCommits int
+	// ReportDay is the fallback: the oldest UTC day of a report that saw
+	// the testing policy; zero when unknown.
+	ReportDay time.Time
+}
+
+// TestingSince finds when the branch's policy entered its current streak
+// of mode testing (DESIGN §1.6). It lists the newest MaxCommits+1 commits
+// that changed the file and reads the file at each, newest first, while
+// it says testing: the oldest of that run is when testing began. When
+// every version read is testing and older commits exist, the answer is a
+// lower bound (AtLeast). With no usable history it falls back to
+// ReportDay, else returns an unknown Since. The bound keeps a run to at
+// most MaxCommits+1 calls per domain.
+//
+// The error reports why the history could not be read; the Since returned
+// with it is still the best answer (the fallback), so a caller may turn the
+// error into a notice (HistoryFinding) rather than fail.
+func TestingSince(ctx context.Context, h History, q SinceQuery) (Since, error) {
+	limit := q.MaxCommits
+	if limit <= 0 {
+		limit = DefaultMaxCommits
+	}
+	commits, err := h.PathCommits(ctx, q.Owner, q.Repo, q.Branch, q.Path, limit+1)
+	if err != nil {
+		return fallback(q), fmt.Errorf("remind: testing-since of %s: %w", q.Path, err)
+	}
+	since, err := walk(ctx, h, q, commits, limit)
+	if !since.Known() {
+		since = fallback(q)
+	}
+	return since, err
+}
+
+// walk reads versions newest first while they are in testing mode.
+func walk(ctx context.Context, h History, q SinceQuery, commits []ghapi.Commit, limit int) (Since, error) {
+	var since Since
+	for i, c := range commits {
+		if i == limit {
+			since.AtLeast = true // older versions exist that were not read
+			break
+		}
+		testing, err := testingAt(ctx, h, q, c.SHA)
+		if err != nil {
+			since.AtLeast = since.Known()
+			return since, fmt.Errorf("remind: testing-since of %s: %w", q.Path, err)
+		}
+		if !testing {
+			break
+		}
+		since = Since{Time: c.Date.UTC(), Source: SinceCommits}
+	}
+	return since, nil
+}
+
+// testingAt reports whether the policy file says mode testing at commit
+// sha. A file absent there is not in testing mode.
+func testingAt(ctx context.Context, h History, q SinceQuery, sha string) (bool, error) {
+	body, err := h.FileAt(ctx, q.Owner, q.Repo, sha, q.Path)
+	if errors.Is(err, ghapi.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	p, _ := policy.Parse(body)
+	return p.Mode == policy.ModeTesting, nil
+}
+
+// fallback is the date from the reports, or unknown.
+func fallback(q SinceQuery) Since {
+	if q.ReportDay.IsZero() {
+		return Since{}
+	}
+	return Since{Time: q.ReportDay.UTC(), Source: SinceReports}
+}
+
+// HistoryFinding is the notice for an error of TestingSince.
+func HistoryFinding(domain string, err error) diag.Diagnostic {
+	d := diag.New(diag.HistoryUnavailable,
+		fmt.Sprintf("the policy's commit history could not be read (%v), so the testing-since date comes from the reports, if any", err),
+		"give the workflow `permissions: contents: read`")
+	d.Domain = domain
+	return d
+}

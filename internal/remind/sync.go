@@ -1,0 +1,352 @@
+package remind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/ghapi"
+)
+
+// IssueAPI is what Sync needs from GitHub; *ghapi.Client implements it.
+// Rate limits are retried inside the client; a denied permission is a
+// *ghapi.PermissionError.
+type IssueAPI interface {
+	ListIssues(ctx context.Context, owner, repo, label string) ([]ghapi.Issue, error)
+	GetIssue(ctx context.Context, owner, repo string, number int) (ghapi.Issue, error)
+	CreateIssue(ctx context.Context, owner, repo string, in ghapi.NewIssue) (ghapi.Issue, error)
+	EditIssue(ctx context.Context, owner, repo string, number int, e ghapi.IssueEdit) (ghapi.Issue, error)
+	CreateComment(ctx context.Context, owner, repo string, number int, body string) (ghapi.Comment, error)
+	EnsureLabel(ctx context.Context, owner, repo string, label ghapi.Label) (created bool, err error)
+}
+
+var _ IssueAPI = (*ghapi.Client)(nil)
+
+// Defaults of Options.
+const (
+	DefaultLabel     = "mta-sts"
+	DefaultMaxWrites = 20
+)
+
+// labelColor and labelDescription are used when the label is created.
+const (
+	labelColor       = "0e8a16"
+	labelDescription = "MTA-STS reminders by stsgate"
+)
+
+// Options configures Sync.
+type Options struct {
+	Owner, Repo string
+	// Label finds and marks the issues; default DefaultLabel.
+	Label string
+	// BotLogin is the login the token writes as; default DefaultBotLogin.
+	BotLogin string
+	// SnoozeDays is the snooze of a "closed as not planned"; default 30.
+	SnoozeDays int
+	// MaxWrites bounds the API writes of one run (a write and its comment
+	// count two); default DefaultMaxWrites. Closing the duplicates of an
+	// issue this run created is not bounded, so a race is always cleaned up.
+	MaxWrites int
+	// DryRun plans and reads but writes nothing.
+	DryRun bool
+	// Now is the time of the run; zero means the system clock.
+	Now time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.Label == "" {
+		o.Label = DefaultLabel
+	}
+	if o.BotLogin == "" {
+		o.BotLogin = DefaultBotLogin
+	}
+	if o.SnoozeDays <= 0 {
+		o.SnoozeDays = DefaultSnoozeDays
+	}
+	if o.MaxWrites <= 0 {
+		o.MaxWrites = DefaultMaxWrites
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	o.Now = o.Now.UTC()
+	return o
+}
+
+func (o Options) plan() PlanOptions {
+	return PlanOptions{BotLogin: o.BotLogin, SnoozeDays: o.SnoozeDays, Now: o.Now}
+}
+
+// Outcome is what Sync planned and did.
+type Outcome struct {
+	Domains  []DomainOutcome // one per state, in order
+	Planned  []Write         // every write planned, in order
+	Applied  []Write         // the writes made; none on a dry run
+	Skipped  []Write         // planned but not made: over MaxWrites or denied
+	Warnings diag.List       // permission problems and the write limit
+}
+
+// DomainOutcome is the issue of one domain after the run.
+type DomainOutcome struct {
+	Domain string
+	Kind   Kind
+	Number int // the domain's issue; 0 when it has none
+}
+
+// Sync brings the reminder issues of owner/repo to the states: it lists
+// the labelled issues once, plans every domain, applies the plan within
+// MaxWrites, and after creating an issue lists again and closes the newer
+// of any duplicates a racing run created. A denied permission becomes a
+// warning in the Outcome; other API failures are returned as the error,
+// with the Outcome so far.
+func Sync(ctx context.Context, api IssueAPI, states []State, opts Options) (Outcome, error) {
+	opts = opts.withDefaults()
+	a := &applier{api: api, opts: opts, budget: opts.MaxWrites}
+	issues, err := api.ListIssues(ctx, opts.Owner, opts.Repo, opts.Label)
+	if err != nil {
+		return a.out, a.fail(err)
+	}
+	for _, s := range states {
+		if err := a.planDomain(ctx, s, issues); err != nil {
+			return a.out, err
+		}
+	}
+	if opts.DryRun {
+		return a.out, nil
+	}
+	if err := a.applyAll(ctx, a.out.Planned, true); err != nil {
+		return a.out, err
+	}
+	return a.out, a.cleanUpRaces(ctx)
+}
+
+// applier carries one Sync run.
+type applier struct {
+	api     IssueAPI
+	opts    Options
+	budget  int
+	out     Outcome
+	label   error // the outcome of EnsureLabel, once tried
+	labeled bool  // EnsureLabel was tried
+	denied  bool  // a write was denied: make no more
+	created []string
+}
+
+// planDomain plans one domain: its kept issue's prior state, the closer of
+// a not-planned close (only the single-issue answer has it), then Plan.
+func (a *applier) planDomain(ctx context.Context, s State, issues []ghapi.Issue) error {
+	s.SnoozeDays = a.opts.SnoozeDays
+	if s.Now.IsZero() {
+		s.Now = a.opts.Now
+	}
+	marked := Marked(issues, s.Domain)
+	if err := a.fillClosers(ctx, marked); err != nil {
+		return err
+	}
+	var prior Hidden
+	if kept := Kept(marked); kept != nil {
+		prior, _ = ParseState(kept.Body)
+	}
+	want := Desired(s, prior)
+	writes := Plan(want, marked, a.opts.plan())
+	a.out.Planned = append(a.out.Planned, writes...)
+	a.out.Domains = append(a.out.Domains, DomainOutcome{Domain: want.Domain, Kind: want.Kind, Number: number(Kept(marked))})
+	return nil
+}
+
+// fillClosers reads ClosedBy for issues closed as not planned within the
+// snooze period, the only ones where it matters.
+func (a *applier) fillClosers(ctx context.Context, marked []ghapi.Issue) error {
+	for i, is := range marked {
+		recent := a.opts.Now.Before(is.ClosedAt.Add(time.Duration(a.opts.SnoozeDays) * 24 * time.Hour))
+		if is.State != "closed" || is.StateReason != "not_planned" || !recent || is.ClosedBy != "" {
+			continue
+		}
+		full, err := a.api.GetIssue(ctx, a.opts.Owner, a.opts.Repo, is.Number)
+		if err != nil {
+			return a.fail(err)
+		}
+		marked[i].ClosedBy = full.ClosedBy
+	}
+	return nil
+}
+
+// number is the number of is, or 0.
+func number(is *ghapi.Issue) int {
+	if is == nil {
+		return 0
+	}
+	return is.Number
+}
+
+// fail turns a permission error into a warning and returns any other.
+func (a *applier) fail(err error) error {
+	var perm *ghapi.PermissionError
+	if !errors.As(err, &perm) {
+		return fmt.Errorf("remind: %w", err)
+	}
+	if !a.denied {
+		a.out.Warnings.Add(diag.New(diag.IssuePermission,
+			fmt.Sprintf("the reminder issues of %s/%s were not updated: %v", a.opts.Owner, a.opts.Repo, err),
+			fmt.Sprintf("add %q to the permissions of the workflow", perm.Permission)))
+	}
+	a.denied = true
+	return nil
+}
+
+// applyAll applies writes in order; bounded says whether they count
+// against MaxWrites.
+func (a *applier) applyAll(ctx context.Context, writes []Write, bounded bool) error {
+	over := 0
+	for _, w := range writes {
+		switch {
+		case a.denied:
+			a.out.Skipped = append(a.out.Skipped, w)
+		case bounded && w.calls() > a.budget:
+			a.out.Skipped = append(a.out.Skipped, w)
+			over++
+		default:
+			if bounded {
+				a.budget -= w.calls()
+			}
+			if err := a.apply(ctx, w); err != nil {
+				return err
+			}
+		}
+	}
+	if over > 0 {
+		a.out.Warnings.Add(diag.New(diag.IssueWriteLimit,
+			fmt.Sprintf("%d planned issue changes were left for the next run: one run makes at most %d writes", over, a.opts.MaxWrites),
+			"raise the write limit, or let the next scheduled run continue"))
+	}
+	return nil
+}
+
+// apply makes one write and its comment.
+func (a *applier) apply(ctx context.Context, w Write) error {
+	var err error
+	switch w.Action {
+	case ActionCreate:
+		w.Number, err = a.create(ctx, w)
+	case ActionEdit:
+		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, w.Number, ghapi.IssueEdit{Title: &w.Title, Body: &w.Body})
+	case ActionReopen:
+		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, w.Number, ghapi.IssueEdit{Title: &w.Title, Body: &w.Body, State: ptr("open")})
+	case ActionClose:
+		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, w.Number, closeEdit(w))
+	}
+	if err == nil && w.Comment != "" && w.Number > 0 {
+		_, err = a.api.CreateComment(ctx, a.opts.Owner, a.opts.Repo, w.Number, w.Comment)
+	}
+	if err != nil {
+		a.out.Skipped = append(a.out.Skipped, w)
+		return a.fail(err)
+	}
+	if w.Number > 0 {
+		a.out.Applied = append(a.out.Applied, w)
+	}
+	return nil
+}
+
+// closeEdit closes as completed, with the new title and body if any.
+func closeEdit(w Write) ghapi.IssueEdit {
+	e := ghapi.IssueEdit{State: ptr("closed"), StateReason: ptr("completed")}
+	if w.Title != "" {
+		e.Title = &w.Title
+	}
+	if w.Body != "" {
+		e.Body = &w.Body
+	}
+	return e
+}
+
+func ptr(s string) *string { return &s }
+
+// create opens the issue with the label, ensuring the label first. An
+// issue without its label could never be found again (DESIGN §1.6), so
+// when the label cannot be created the issue is not opened: number 0 and
+// a warning.
+func (a *applier) create(ctx context.Context, w Write) (int, error) {
+	if err := a.ensureLabel(ctx); err != nil {
+		return 0, err
+	}
+	if a.label != nil {
+		a.out.Skipped = append(a.out.Skipped, w)
+		return 0, nil
+	}
+	is, err := a.api.CreateIssue(ctx, a.opts.Owner, a.opts.Repo, ghapi.NewIssue{Title: w.Title, Body: w.Body, Labels: []string{a.opts.Label}})
+	if err != nil {
+		return 0, err
+	}
+	a.created = append(a.created, w.Domain)
+	a.setNumber(w.Domain, is.Number)
+	if !hasLabel(is.Labels, a.opts.Label) {
+		labels := append(slices.Clone(is.Labels), a.opts.Label)
+		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, is.Number, ghapi.IssueEdit{Labels: &labels})
+	}
+	return is.Number, err
+}
+
+// ensureLabel makes sure the label exists, once per run. A permission
+// error becomes a warning and a.label records it; other errors return.
+func (a *applier) ensureLabel(ctx context.Context) error {
+	if a.labeled {
+		return nil
+	}
+	a.labeled = true
+	_, err := a.api.EnsureLabel(ctx, a.opts.Owner, a.opts.Repo, ghapi.Label{Name: a.opts.Label, Color: labelColor, Description: labelDescription})
+	var perm *ghapi.PermissionError
+	if errors.As(err, &perm) {
+		a.label = err
+		a.out.Warnings.Add(diag.New(diag.IssueLabelUnavailable,
+			fmt.Sprintf("the label %q could not be created (%v), so no reminder issue was opened: without the label stsgate could not find it again", a.opts.Label, err),
+			fmt.Sprintf("create the label %q in the repository once, or give the workflow `permissions: issues: write`", a.opts.Label)))
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("remind: %w", err)
+	}
+	return nil
+}
+
+// hasLabel reports whether labels has name (case-insensitively).
+func hasLabel(labels []string, name string) bool {
+	return slices.ContainsFunc(labels, func(l string) bool { return strings.EqualFold(l, name) })
+}
+
+// setNumber records the issue of domain.
+func (a *applier) setNumber(domain string, n int) {
+	for i := range a.out.Domains {
+		if a.out.Domains[i].Domain == domain {
+			a.out.Domains[i].Number = n
+		}
+	}
+}
+
+// cleanUpRaces lists the issues again after creating some and closes the
+// newer of any duplicates, which a run racing this one may have created
+// between its list and its create. Both runs keep the lowest number, so
+// they never close each other's kept issue.
+func (a *applier) cleanUpRaces(ctx context.Context) error {
+	if len(a.created) == 0 || a.denied {
+		return nil
+	}
+	issues, err := a.api.ListIssues(ctx, a.opts.Owner, a.opts.Repo, a.opts.Label)
+	if err != nil {
+		return a.fail(err)
+	}
+	for _, domain := range a.created {
+		marked := Marked(issues, domain)
+		dups := Duplicates(domain, marked)
+		a.out.Planned = append(a.out.Planned, dups...)
+		if err := a.applyAll(ctx, dups, false); err != nil {
+			return err
+		}
+		a.setNumber(domain, number(Kept(marked)))
+	}
+	return nil
+}
