@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -126,6 +127,7 @@ var githubCmds = map[string]func(*testscript.TestScript, bool, []string){
 	"ghwrites": cmdGHWrites,
 	"ghissues": cmdGHIssues,
 	"ghfail":   cmdGHFail,
+	"ghcommit": cmdGHCommit,
 	"ghreadonly": func(ts *testscript.TestScript, neg bool, args []string) {
 		fakeOf(ts).SetReadOnly(!neg)
 	},
@@ -246,4 +248,24 @@ func cmdGHFail(ts *testscript.TestScript, neg bool, args []string) {
 		f = ghfake.NotAccessible().On(args[1], args[2]).Repeat(times)
 	}
 	fakeOf(ts).Fail(f)
+}
+
+// cmdGHCommit records a commit on the default branch that changed PATH,
+// with the content of FILE (default ws/PATH) at that commit:
+//
+//	ghcommit SHA RFC3339-TIME PATH [FILE]
+func cmdGHCommit(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 3 {
+		ts.Fatalf("usage: ghcommit SHA TIME PATH [FILE]")
+	}
+	sha, path := args[0], args[2]
+	date, err := time.Parse(time.RFC3339, args[1])
+	ts.Check(err)
+	file := "ws/" + path
+	if len(args) > 3 {
+		file = args[3]
+	}
+	repo := fakeOf(ts).Repo(testOwner, testRepo)
+	repo.AddCommit(ghfake.DefaultBranch, path, ghfake.Commit{SHA: sha, Date: date, Message: "change " + path})
+	repo.SetFile(sha, path, ts.ReadFile(file))
 }

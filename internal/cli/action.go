@@ -7,6 +7,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/stsgate/stsgate/internal/remind"
 	"github.com/stsgate/stsgate/internal/report"
 )
 
@@ -85,6 +86,8 @@ type actionRun struct {
 	workspace string
 	// overrideLabel is the label the gate looked for on the pull request.
 	overrideLabel string
+	// reminders is what the reminder run did; nil in other modes.
+	reminders *remind.Outcome
 }
 
 func (a *actionRun) run(ctx context.Context) (int, error) {
@@ -94,9 +97,13 @@ func (a *actionRun) run(ctx context.Context) (int, error) {
 		code int
 		err  error
 	)
-	switch a.mode {
-	case "gate":
+	switch {
+	case a.mode == "gate":
 		res, code, err = a.gate(ctx, &f)
+	case a.mode == "remind":
+		res, code, err = a.remind(ctx, &f)
+	case a.ev.Name == "push":
+		res, code, err = a.push(ctx, &f)
 	default:
 		res, code, err = a.check(ctx, &f)
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -173,7 +174,7 @@ func TestEventPayloads(t *testing.T) {
 		"pull_request": {Number: 12, BaseSHA: strings.Repeat("b", 40), BaseRef: "main", LabelsKnown: true, Repository: "octo/mail"},
 		"merge_group":  {Number: 42, BaseSHA: strings.Repeat("b", 40), BaseRef: "refs/heads/main", Repository: "octo/mail", Private: true},
 		"schedule":     {Repository: "octo/mail"},
-		"push":         {Repository: "octo/mail"},
+		"push":         {Repository: "octo/mail", HeadCommitTime: time.Date(2026, 11, 28, 10, 30, 0, 0, time.UTC)},
 	} {
 		want.Name = name
 		env := map[string]string{"GITHUB_EVENT_PATH": filepath.Join("testdata", "events", name+".json"), "GITHUB_EVENT_NAME": name}

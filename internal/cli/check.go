@@ -71,7 +71,7 @@ func (f *checkFlags) registerCheck(fs *flag.FlagSet) {
 // selected domains; configure, when not nil, adjusts the configuration
 // (action inputs). It returns the result and its exit code.
 func evaluateCheck(ctx context.Context, env Env, f *checkFlags, configure func(*config.Config)) (report.Result, int, error) {
-	c, err := runChecks(ctx, env, f, configure)
+	c, err := runChecks(ctx, env, f, checkHooks{configure: configure})
 	if err != nil {
 		return report.Result{}, 0, err
 	}
@@ -87,8 +87,17 @@ type checked struct {
 	domains []domainResult
 }
 
+// checkHooks let the Action adjust a check; nil fields do nothing.
+type checkHooks struct {
+	// configure adjusts the configuration (the Action's inputs).
+	configure func(*config.Config)
+	// adjust rewrites the domains' findings before the verdict (the
+	// post-merge checks of a push).
+	adjust func([]domainResult)
+}
+
 // runChecks is evaluateCheck keeping the details of every domain.
-func runChecks(ctx context.Context, env Env, f *checkFlags, configure func(*config.Config)) (checked, error) {
+func runChecks(ctx context.Context, env Env, f *checkFlags, hooks checkHooks) (checked, error) {
 	asOf, err := parseAsOf(f.asOf, env.now())
 	if err != nil {
 		return checked{}, err
@@ -100,8 +109,8 @@ func runChecks(ctx context.Context, env Env, f *checkFlags, configure func(*conf
 	if cfgDiags.Max() == diag.Error {
 		return checked{res: report.Result{Verdict: report.Error, Diagnostics: cfgDiags}, code: ExitUsage, cfg: r.cfg}, nil
 	}
-	if configure != nil {
-		configure(&r.cfg)
+	if hooks.configure != nil {
+		hooks.configure(&r.cfg)
 	}
 	var net *Network
 	if !f.offline {
@@ -110,6 +119,9 @@ func runChecks(ctx context.Context, env Env, f *checkFlags, configure func(*conf
 		}
 	}
 	results := checkDomains(ctx, env, r, net, f, asOf)
+	if hooks.adjust != nil {
+		hooks.adjust(results)
+	}
 	res, unverified := collect(results)
 	res.Diagnostics = append(cfgDiags, res.Diagnostics...)
 	res, code, _ := finish(res, f.failOn, unverified)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"time"
 )
 
 // event is the part of a workflow run's event payload (GITHUB_EVENT_PATH)
@@ -21,6 +22,9 @@ type event struct {
 	Fork        bool // the pull request comes from another repository
 	Repository  string
 	Private     bool
+	// HeadCommitTime is the time of the pushed commit (push); zero
+	// otherwise.
+	HeadCommitTime time.Time
 }
 
 // eventPayload mirrors the JSON of the pull_request, merge_group, push,
@@ -50,6 +54,9 @@ type eventPayload struct {
 		FullName string `json:"full_name"`
 		Private  bool   `json:"private"`
 	} `json:"repository"`
+	HeadCommit *struct {
+		Timestamp time.Time `json:"timestamp"`
+	} `json:"head_commit"`
 }
 
 // readEvent reads the event of the run from the runner's environment. A
@@ -98,6 +105,9 @@ func (ev *event) fill(p eventPayload) {
 			ev.Labels = append(ev.Labels, l.Name)
 		}
 		ev.Fork = pr.Head.Repo != nil && p.Repository != nil && pr.Head.Repo.FullName != p.Repository.FullName
+	}
+	if p.HeadCommit != nil {
+		ev.HeadCommitTime = p.HeadCommit.Timestamp
 	}
 	if mg := p.MergeGroup; mg != nil {
 		ev.BaseSHA, ev.BaseRef = mg.BaseSHA, mg.BaseRef

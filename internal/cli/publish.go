@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/stsgate/stsgate/internal/diag"
 	"github.com/stsgate/stsgate/internal/report"
@@ -22,12 +23,18 @@ func (a *actionRun) publish(res report.Result) {
 		a.warnf("writing annotations: %v", err)
 	}
 	a.logReport(res)
+	if a.reminders != nil {
+		for _, line := range reminderLines(a.reminders, a.in.dryRun) {
+			fmt.Fprintf(out, "stsgate: reminder issues: %s\n", line)
+		}
+	}
 	files := report.NewFileCommands(a.env.getenv)
 	summary := report.Summary(res, report.SummaryOptions{
 		Run:      a.runName(),
 		Override: a.appliedOverride(res),
 		LinkBase: a.linkBase(),
 	})
+	summary += a.reminderSection()
 	if err := files.AppendSummary(summary); err != nil {
 		a.fileCommandFailed("the job summary", err)
 	}
@@ -139,4 +146,21 @@ func (a *actionRun) writeJSON(res report.Result) (string, error) {
 		return "", werr
 	}
 	return filepath.ToSlash(f.Name()), nil
+}
+
+// reminderSection is the job summary's account of the reminder issues.
+func (a *actionRun) reminderSection() string {
+	if a.reminders == nil {
+		return ""
+	}
+	lines := reminderLines(a.reminders, a.in.dryRun)
+	if len(lines) == 0 {
+		lines = []string{"nothing to do"}
+	}
+	var b strings.Builder
+	b.WriteString("\n### Reminder issues\n\n")
+	for _, l := range lines {
+		b.WriteString("- " + report.MarkdownText(l) + "\n")
+	}
+	return b.String()
 }

@@ -95,3 +95,7 @@ func (b *budget) add(s string) bool {
 	b.WriteString(s)
 	return true
 }
+
+// MarkdownText escapes s for a line of the job summary, as the summary's
+// own text is escaped.
+func MarkdownText(s string) string { return mdText(s) }
