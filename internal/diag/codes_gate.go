@@ -4,18 +4,19 @@ package diag
 // to the head revision (DESIGN §1.5; reference §6.7 G1–G14). The override
 // label lowers their errors to warnings.
 const (
-	GateOverride            Code = "gate-override"
-	GateIDUnchanged         Code = "gate-id-unchanged"
-	GateIDUnverified        Code = "gate-id-unverified"
-	GateIDBumpOnly          Code = "gate-id-bump-only"
-	GateEnforceUnproven     Code = "gate-enforce-unproven"
-	GateReportsUnconfigured Code = "gate-reports-unconfigured"
-	GateTLSRPTMissing       Code = "gate-tlsrpt-missing"
-	GateMXNotCovered        Code = "gate-mx-not-covered"
-	GateMXDropped           Code = "gate-mx-dropped"
-	GateRemovalWithoutNone  Code = "gate-removal-without-none"
-	GatePublishOrder        Code = "gate-publish-order"
-	GateRollbackCached      Code = "gate-rollback-cached"
+	GateOverride             Code = "gate-override"
+	GateIDUnchanged          Code = "gate-id-unchanged"
+	GateIDUnverified         Code = "gate-id-unverified"
+	GateIDBumpOnly           Code = "gate-id-bump-only"
+	GateEnforceUnproven      Code = "gate-enforce-unproven"
+	GateReportsUnconfigured  Code = "gate-reports-unconfigured"
+	GateTLSRPTMissing        Code = "gate-tlsrpt-missing"
+	GateMXNotCovered         Code = "gate-mx-not-covered"
+	GateMXDropped            Code = "gate-mx-dropped"
+	GateRemovalWithoutNone   Code = "gate-removal-without-none"
+	GatePublishOrder         Code = "gate-publish-order"
+	GateRollbackCached       Code = "gate-rollback-cached"
+	GateUnrecognizedFailures Code = "gate-unrecognized-failures"
 )
 
 var gateCodes = []Info{
@@ -30,5 +31,6 @@ var gateCodes = []Info{
 	{GateMXDropped, Error, "An enforce policy drops the mx pattern of a host that is still an MX", "RFC 8461 §4.1"},
 	{GateRemovalWithoutNone, Error, "An enforce policy or its _mta-sts record is removed without a mode: none phase", "RFC 8461 §8.3"},
 	{GatePublishOrder, Notice, "The policy and the _mta-sts id change together: publish the policy first", "RFC 8461 §8.1"},
+	{GateUnrecognizedFailures, Warning, "The flip passes, but senders outside known_senders reported failures that did not count", "RFC 8460 §4.3"},
 	{GateRollbackCached, Notice, "Leaving enforce: senders keep the cached enforce policy up to its max_age", "RFC 8461 §3.2"},
 }

@@ -75,6 +75,15 @@ func dirtyWindow(reasons ...string) *tlsrpt.Window {
 	return w
 }
 
+// unrecognizedWindow is clean, with a validation-failure from a sender
+// not in known_senders (G6).
+func unrecognizedWindow() *tlsrpt.Window {
+	w := cleanWindow()
+	w.Failures = []tlsrpt.Failure{{ResultType: "validation-failure", Org: "Exotic Mail", SendingIP: "203.0.113.9",
+		MX: "mx2.example.com", Sessions: 2, Class: tlsrpt.ClassUnrecognized, FirstDay: "2026-11-20", LastDay: "2026-11-20"}}
+	return w
+}
+
 func mode(p string, m policy.Mode) string {
 	return strings.Replace(p, "mode: testing", "mode: "+string(m), 1)
 }
@@ -138,6 +147,9 @@ func TestEvaluate(t *testing.T) {
 		{name: "G5 flip with a blocking failure", basePolicy: testingPolicy, baseZone: zoneA, headPolicy: enforcePolicy, headZone: zoneB,
 			window: dirtyWindow(tlsrpt.ReasonStreakShort),
 			want:   []string{zoneLoc + " notice gate-publish-order", modeLoc + " error gate-enforce-unproven"}},
+		{name: "G6 flip with only an unrecognized sender's failures", basePolicy: testingPolicy, baseZone: zoneA, headPolicy: enforcePolicy, headZone: zoneB,
+			window: unrecognizedWindow(),
+			want:   []string{zoneLoc + " notice gate-publish-order", modeLoc + " warning gate-unrecognized-failures"}},
 		{name: "G7 flip with gaps and stale reports", basePolicy: testingPolicy, baseZone: zoneA, headPolicy: enforcePolicy, headZone: zoneB,
 			window: dirtyWindow(tlsrpt.ReasonReportsStale, tlsrpt.ReasonCoverageLow),
 			want:   []string{zoneLoc + " notice gate-publish-order", modeLoc + " error gate-enforce-unproven"}},

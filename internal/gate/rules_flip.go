@@ -23,6 +23,10 @@ func (c *change) flipRules() diag.List {
 			"list the domain's TLS-RPT reports (paths, globs or https:// URLs) under reports: in .github/stsgate.yml, and keep mode: testing until they are clean")))
 	case !w.Clean:
 		l.Add(c.atMode(unprovenFinding(w)))
+	default:
+		if d, ok := unrecognizedFinding(w); ok {
+			l.Add(c.atMode(d))
+		}
 	}
 	// RFC 8460 §3: without an _smtp._tls record senders send no reports,
 	// so no window could ever be clean. Unknown without a DNS declaration;
@@ -41,6 +45,31 @@ func unprovenFinding(w *tlsrpt.Window) diag.Diagnostic {
 		fmt.Sprintf("the policy flips to enforce, but the TLS-RPT reports for the testing policy are not clean (clean_streak %d of clean_days %d): %s; under enforce, senders refuse MX hosts that fail TLS checks, so failures that were only reported become undelivered mail",
 			w.CleanStreak, w.Settings.CleanDays, windowReasons(w)),
 		fmt.Sprintf("keep mode: testing until the reports show %d clean days in a row, fixing the failures they name; the override label accepts the risk", w.Settings.CleanDays))
+}
+
+// unrecognizedFinding is G6: the window is clean, but senders outside
+// known_senders reported failures that did not count (DESIGN §1.4 step
+// 3). They are usually the sender's own TLS stack; the flip passes with a
+// warning that names them, and listing the sender in known_senders makes
+// its failures block.
+func unrecognizedFinding(w *tlsrpt.Window) (diag.Diagnostic, bool) {
+	var groups []string
+	var sessions int64
+	for _, f := range w.Failures {
+		if f.Blocking || f.Class != tlsrpt.ClassUnrecognized {
+			continue
+		}
+		sessions += f.Sessions
+		if len(groups) < 3 {
+			groups = append(groups, fmt.Sprintf("%s from %s to %s", f.ResultType, orUnknown(f.Org, "an unnamed sender"), orUnknown(f.MX, "an unnamed MX host")))
+		}
+	}
+	if sessions == 0 {
+		return diag.Diagnostic{}, false
+	}
+	return diag.New(diag.GateUnrecognizedFailures,
+		fmt.Sprintf("the window is clean, but senders not in known_senders reported %d failed sessions that did not count (%s); under enforce such a sender defers its mail to you instead of delivering it without TLS", sessions, strings.Join(groups, "; ")),
+		"check that the failures are the sender's own (an old TLS stack, a missing root); add the sender to known_senders to make its failures block, or an ignore rule with a reason to accept them"), true
 }
 
 // windowReasons explains the window's reasons, and names the first
