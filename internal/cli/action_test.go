@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -187,4 +188,35 @@ func TestEventPayloads(t *testing.T) {
 			t.Errorf("%s: event mismatch (-want +got):\n%s", name, diff)
 		}
 	}
+}
+
+// FuzzActionInputs: whatever the inputs, readInputs either refuses them
+// with a usage error or returns values inside their documented ranges.
+func FuzzActionInputs(f *testing.F) {
+	f.Add("14", "30", "16", "true", "warning", "auto", "reports/\nhttps://r.example/x.json.gz, a.json")
+	f.Add("", "", "", "", "", "", "")
+	f.Add("0", "366", "257", "yes", "notice", "enforce", ",,\n")
+	f.Fuzz(func(t *testing.T, clean, stale, parallel, dryRun, failOn, mode, reports string) {
+		values := map[string]string{"clean_days": clean, "stale_days": stale, "parallel": parallel,
+			"dry_run": dryRun, "fail_on": failOn, "mode": mode, "reports": reports}
+		in, err := readInputs(func(name string) string { return values[name] })
+		if err != nil {
+			var usage *usageError
+			if !errors.As(err, &usage) {
+				t.Fatalf("error %v is not a usage error", err)
+			}
+			return
+		}
+		if in.cleanDays < 0 || in.cleanDays > 365 || in.staleDays < 0 || in.staleDays > 365 || in.parallel < 0 || in.parallel > 256 {
+			t.Errorf("out of range: clean %d stale %d parallel %d", in.cleanDays, in.staleDays, in.parallel)
+		}
+		if in.failOn != diag.Error && in.failOn != diag.Warning {
+			t.Errorf("fail_on %v", in.failOn)
+		}
+		for _, r := range in.reports {
+			if r == "" || strings.ContainsAny(r, ",\n") || strings.TrimSpace(r) != r {
+				t.Errorf("report source %q", r)
+			}
+		}
+	})
 }
