@@ -43,14 +43,15 @@ var allowed = map[string][]string{
 	"internal/check":             append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone"),
 	"internal/fetch":             append(slices.Clone(pure), "internal/policy"),
 	"internal/fetch/fetchtest":   pure,
-	"internal/report":            append(slices.Clone(pure), "internal/tlsrpt", githubActions),
+	"internal/markdown":          append(slices.Clone(pure), "internal/tlsrpt"),
+	"internal/report":            append(slices.Clone(pure), "internal/tlsrpt", "internal/markdown", githubActions),
 	"internal/cli": append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone",
 		"internal/config", "internal/check", "internal/report", "internal/dnsx", "internal/fetch", githubActions,
 		"internal/gate", "internal/ghapi", "internal/remind"),
 	"internal/gate":         append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone", "internal/check"),
 	"internal/ghapi":        append(slices.Clone(pure), goGitHub),
 	"internal/ghapi/ghfake": append(slices.Clone(pure), goGitHub),
-	"internal/remind":       append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/ghapi"),
+	"internal/remind":       append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/markdown", "internal/ghapi"),
 	"cmd/stsgate":           {"internal/cli"},
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stsgate/stsgate/internal/markdown"
 	"github.com/stsgate/stsgate/internal/policy"
 )
 
@@ -16,7 +17,7 @@ const defaultPolicyFile = ".well-known/mta-sts.txt"
 func (r renderer) body() string {
 	var b strings.Builder
 	b.WriteString(Marker(r.s.Domain) + "\n" + stateLine(r.h) + "\n\n")
-	b.WriteString("## " + mdText(strings.TrimPrefix(r.title(), "MTA-STS: ")) + "\n\n")
+	b.WriteString("## " + markdown.Text(strings.TrimPrefix(r.title(), "MTA-STS: ")) + "\n\n")
 	b.WriteString(r.lead() + "\n\n")
 	b.WriteString(r.statusTable())
 	b.WriteString(r.inactivity())
@@ -62,22 +63,22 @@ func (r renderer) lead() string {
 			"No sender reported a failure that `mode: enforce` would turn into deferred mail. "+
 			"Switch to `mode: enforce`, so that senders refuse to deliver over connections an attacker could downgrade: "+
 			"that protection is what MTA-STS is for (RFC 8461 §5).",
-			mdText(s.Domain), sinceText(s.TestingSince), streakText(s))
+			markdown.Text(s.Domain), sinceText(s.TestingSince), streakText(s))
 	case KindBlocked:
 		return fmt.Sprintf("The policy of %s has been in `mode: testing` since %s, more than %d days, but the TLS-RPT reports "+
 			"do not show a clean window yet: %s. In `mode: enforce`, senders would defer mail on those failures instead of "+
 			"only reporting them. Triage them; the pull-request gate lets the switch through once the window is clean.",
-			mdText(s.Domain), sinceText(s.TestingSince), s.StaleDays, notCleanText(s))
+			markdown.Text(s.Domain), sinceText(s.TestingSince), s.StaleDays, notCleanText(s))
 	case KindDrift:
 		return r.driftLead()
 	case KindTLSRPTMissing:
 		return fmt.Sprintf("No valid %s TXT record is published, so senders send no TLS-RPT reports (RFC 8460 §3). "+
 			"Without reports nobody can tell whether `mode: enforce` would bounce mail, and the pull-request gate refuses "+
-			"the switch.", code(r.tlsrptName()))
+			"the switch.", markdown.Code(r.tlsrptName()))
 	case KindResolved:
 		return fmt.Sprintf("%s is in `mode: enforce`, the policy host serves the repository's policy, %s publishes "+
 			"the declared id and senders send TLS-RPT reports. Nothing is left to do, so stsgate closes this issue.",
-			mdText(s.Domain), code(r.stsName()))
+			markdown.Text(s.Domain), markdown.Code(r.stsName()))
 	}
 	return ""
 }
@@ -87,25 +88,25 @@ func (r renderer) driftLead() string {
 	s := r.s
 	served := "no valid policy"
 	if s.LiveMode != "" {
-		served = "a different policy (`mode: " + mdText(string(s.LiveMode)) + "`)"
+		served = "a different policy (`mode: " + markdown.Text(string(s.LiveMode)) + "`)"
 	}
 	switch {
 	case idBeforePolicy(s):
 		return fmt.Sprintf("%s already publishes the new id %s, but %s still serves %s. Senders that looked up the "+
 			"record since then fetched the old policy, cached it under the new id, and will not fetch again until its "+
 			"max_age runs out (RFC 8461 §8.1): the id change was spent. Deploy the policy, then change the id once more.",
-			code(r.stsName()), code(s.LiveID), code(r.policyURL()), served)
+			markdown.Code(r.stsName()), markdown.Code(s.LiveID), markdown.Code(r.policyURL()), served)
 	case !s.LivePolicyMatches:
 		return fmt.Sprintf("%s serves %s, not the repository's policy (`mode: %s` in %s). Senders apply what is served. "+
 			"Deploy the repository's policy first, and only then publish its id (RFC 8461 §8.1).",
-			code(r.policyURL()), served, mdText(string(s.RepoMode)), code(r.policyFile()))
+			markdown.Code(r.policyURL()), served, markdown.Text(string(s.RepoMode)), markdown.Code(r.policyFile()))
 	case s.LiveID == "":
 		return fmt.Sprintf("%s publishes no MTA-STS record, so senders never look for the policy (RFC 8461 §3.1). "+
-			"The repository declares id %s.", code(r.stsName()), code(s.DNS.ID))
+			"The repository declares id %s.", markdown.Code(r.stsName()), markdown.Code(s.DNS.ID))
 	}
 	return fmt.Sprintf("The policy host serves the repository's policy, but %s publishes id %s while the repository "+
 		"declares %s. Senders that cached the previous policy keep it until the id changes (RFC 8461 §3.1).",
-		code(r.stsName()), code(s.LiveID), code(s.DNS.ID))
+		markdown.Code(r.stsName()), markdown.Code(s.LiveID), markdown.Code(s.DNS.ID))
 }
 
 // sinceText is a testing-since date for prose.
@@ -128,11 +129,11 @@ func (r renderer) statusTable() string {
 	var b strings.Builder
 	row := func(k, v string) { b.WriteString("| " + k + " | " + v + " |\n") }
 	b.WriteString("| Check | State |\n| --- | --- |\n")
-	row("Repository policy", fmt.Sprintf("`mode: %s` in %s", mdText(string(s.RepoMode)), code(r.policyFile())))
+	row("Repository policy", fmt.Sprintf("`mode: %s` in %s", markdown.Text(string(s.RepoMode)), markdown.Code(r.policyFile())))
 	row("Declared id", declaredText(s.DNS))
 	row("Served policy", r.servedText())
 	row("Published id", r.publishedText())
-	row("TLS-RPT record", yesNo(s.TLSRPT, "published at "+code(r.tlsrptName()), "none at "+code(r.tlsrptName())))
+	row("TLS-RPT record", yesNo(s.TLSRPT, "published at "+markdown.Code(r.tlsrptName()), "none at "+markdown.Code(r.tlsrptName())))
 	if s.RepoMode == policy.ModeTesting {
 		row("Testing since", r.testingSinceText())
 		row("Clean window", yesNo(clean(s), windowText(s), windowText(s)))
@@ -155,9 +156,9 @@ func declaredText(d Declared) string {
 	case d.File == "" || d.ID == "":
 		return "not declared in the repository"
 	case d.Line > 0:
-		return fmt.Sprintf("%s in %s line %d", code(d.ID), code(d.File), d.Line)
+		return fmt.Sprintf("%s in %s line %d", markdown.Code(d.ID), markdown.Code(d.File), d.Line)
 	}
-	return code(d.ID) + " in " + code(d.File)
+	return markdown.Code(d.ID) + " in " + markdown.Code(d.File)
 }
 
 // servedText describes the served policy.
@@ -166,9 +167,9 @@ func (r renderer) servedText() string {
 	case r.s.LivePolicyMatches:
 		return "✅ the repository's policy"
 	case r.s.LiveMode != "":
-		return "❌ a different policy (`mode: " + mdText(string(r.s.LiveMode)) + "`)"
+		return "❌ a different policy (`mode: " + markdown.Text(string(r.s.LiveMode)) + "`)"
 	}
-	return "❌ no valid policy at " + code(r.policyURL())
+	return "❌ no valid policy at " + markdown.Code(r.policyURL())
 }
 
 // publishedText describes the published id.
@@ -176,15 +177,15 @@ func (r renderer) publishedText() string {
 	s := r.s
 	switch {
 	case s.LiveID == "":
-		return "❌ no record at " + code(r.stsName())
+		return "❌ no record at " + markdown.Code(r.stsName())
 	case s.DNS.ID == "":
-		return code(s.LiveID)
+		return markdown.Code(s.LiveID)
 	case idBeforePolicy(s):
-		return "⚠️ " + code(s.LiveID) + ", published before the policy it stands for"
+		return "⚠️ " + markdown.Code(s.LiveID) + ", published before the policy it stands for"
 	case s.LiveID == s.DNS.ID:
-		return "✅ " + code(s.LiveID)
+		return "✅ " + markdown.Code(s.LiveID)
 	}
-	return "❌ " + code(s.LiveID)
+	return "❌ " + markdown.Code(s.LiveID)
 }
 
 // testingSinceText is the testing-since row: the date, its source, and
@@ -234,5 +235,5 @@ func (r renderer) footer() string {
 	}
 	return fmt.Sprintf("---\n<sub>Maintained by stsgate: it rewrites this description when the state changes and "+
 		"comments only on a change of state. It closes the issue once %s enforces its policy and the live state matches "+
-		"the repository. Close it as <b>not planned</b> to snooze it for %d days.</sub>\n", mdText(r.s.Domain), r.s.SnoozeDays)
+		"the repository. Close it as <b>not planned</b> to snooze it for %d days.</sub>\n", markdown.Text(r.s.Domain), r.s.SnoozeDays)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stsgate/stsgate/internal/markdown"
 	"github.com/stsgate/stsgate/internal/policy"
 )
 
@@ -123,7 +124,7 @@ func (r renderer) driftTitle() string {
 
 // change is the comment announcing the kind: the headline and the lead.
 func (r renderer) change() string {
-	return "**" + mdText(r.title()) + "**\n\n" + r.lead()
+	return "**" + markdown.Text(r.title()) + "**\n\n" + r.lead()
 }
 
 // quietChange is the comment that closes a drift or TLS-RPT issue whose
@@ -136,10 +137,10 @@ func quietChange(s State) string {
 	r := renderer{s: s}
 	fixed := "the policy host serves the repository's policy"
 	if s.DNS.ID != "" {
-		fixed += " and " + code(r.stsName()) + " publishes the declared id"
+		fixed += " and " + markdown.Code(r.stsName()) + " publishes the declared id"
 	}
 	if s.TLSRPT {
-		fixed += "; " + code(r.tlsrptName()) + " publishes a TLS-RPT record"
+		fixed += "; " + markdown.Code(r.tlsrptName()) + " publishes a TLS-RPT record"
 	}
 	next := "stsgate opens an issue again when something needs doing."
 	if s.RepoMode == policy.ModeTesting && s.TestingSince.Known() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stsgate/stsgate/internal/markdown"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
@@ -19,7 +20,7 @@ func evidence(s State) string {
 		return b.String()
 	}
 	b.WriteString("**Clean window:** " + windowText(s) + "\n\n")
-	if strip := dayStrip(w.Days); strip != "" {
+	if strip := markdown.DayStrip(w.Days, maxStrip); strip != "" {
 		b.WriteString(strip + "\n\n")
 	}
 	var blocking, other []tlsrpt.Failure
@@ -83,32 +84,6 @@ func notCleanText(s State) string {
 		return "the reports do not prove the policy yet"
 	}
 	return strings.Join(why, "; ")
-}
-
-// dayIcon is the square of a day's status, as in the job summary.
-func dayIcon(status string) string {
-	switch status {
-	case tlsrpt.DayClean:
-		return "🟩"
-	case tlsrpt.DayDirty:
-		return "🟥"
-	}
-	return "⬜"
-}
-
-// dayStrip shows one square per day, oldest first, at most maxStrip days.
-func dayStrip(days []tlsrpt.Day) string {
-	if len(days) == 0 {
-		return ""
-	}
-	days = days[max(len(days)-maxStrip, 0):]
-	var b strings.Builder
-	b.WriteString(code(days[0].Date) + " ")
-	for _, d := range days {
-		b.WriteString(dayIcon(d.Status))
-	}
-	b.WriteString(" " + code(days[len(days)-1].Date) + "<br>\n🟩 clean · 🟥 blocking failures · ⬜ no reports")
-	return b.String()
 }
 
 // failureTable lists failure groups, at most maxRows.

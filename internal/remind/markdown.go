@@ -2,8 +2,9 @@ package remind
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/stsgate/stsgate/internal/markdown"
 )
 
 // GitHub refuses issue and comment bodies over 65,536 characters ("body is
@@ -21,55 +22,12 @@ const (
 	fenceMarker = "```"
 )
 
-// mdText escapes untrusted text (report contents: organisation names, MX
-// hosts) for inline markdown or a table cell: it cannot open a column, a
-// code span, a link, HTML or a new line, or hide with control characters.
-func mdText(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == '\r' || r == '\n' || r == '\t':
-			b.WriteByte(' ')
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case strings.ContainsRune("\\`*_[]|~#!$@", r):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case hidden(r):
-			b.WriteRune(unicode.ReplacementChar)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // mdCell is mdText of s cut to maxCell bytes, or a dash when empty.
 func mdCell(s string) string {
 	if s == "" {
 		return "—"
 	}
-	return mdText(truncate(s, maxCell))
-}
-
-// code puts a short identifier in a code span; text a code span cannot
-// hold (backticks, line breaks, or a pipe, which splits a table cell even
-// inside a span) is escaped instead.
-func code(s string) string {
-	if s == "" || strings.ContainsAny(s, "`|") || strings.IndexFunc(s, hidden) >= 0 {
-		return mdText(s)
-	}
-	return "`" + s + "`"
-}
-
-// hidden reports a rune that breaks a line or hides text.
-func hidden(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+	return markdown.Text(markdown.Truncate(s, maxCell))
 }
 
 // fenced returns content in a fenced code block whose fence is longer
@@ -83,19 +41,6 @@ func fenced(lang, content string) string {
 		content += "\n"
 	}
 	return fence + lang + "\n" + content + fence + "\n"
-}
-
-// truncate cuts s to at most limit bytes on a rune boundary, marking the
-// cut with an ellipsis.
-func truncate(s string, limit int) string {
-	if len(s) <= limit {
-		return s
-	}
-	cut := limit - len(ellipsis)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:max(cut, 0)] + ellipsis
 }
 
 // fitTitle keeps a title within GitHub's limit.

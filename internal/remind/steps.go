@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stsgate/stsgate/internal/markdown"
 	"github.com/stsgate/stsgate/internal/policy"
 )
 
@@ -18,7 +19,7 @@ const enforceMaxAge = 14 * 24 * 3600
 func (r renderer) flipSteps() string {
 	var b strings.Builder
 	b.WriteString("### What to do\n\n")
-	b.WriteString("1. **Check that TLS-RPT is on.** " + code(r.tlsrptName()) +
+	b.WriteString("1. **Check that TLS-RPT is on.** " + markdown.Code(r.tlsrptName()) +
 		" publishes a TLS-RPT record, so senders report every failed TLS session. Keep it published after the switch.\n")
 	b.WriteString("2. **Read the reports.** " + readText(r.s) + "\n")
 	b.WriteString("3. **Triage.** " + triageText(r.s) + "\n")
@@ -28,7 +29,7 @@ func (r renderer) flipSteps() string {
 	} else {
 		b.WriteString("Change ")
 	}
-	b.WriteString(code(r.policyFile()) + ":\n\n")
+	b.WriteString(markdown.Code(r.policyFile()) + ":\n\n")
 	b.WriteString(indent(r.policyChange()))
 	b.WriteString("\n   And give the declared record a new id:\n\n")
 	b.WriteString(indent(r.dnsChange(r.h.NewID)))
@@ -93,13 +94,13 @@ func (r renderer) dnsChange(id string) string {
 	if d.File == "" {
 		return fmt.Sprintf("The repository declares no DNS: publish %s TXT %s at your DNS provider, and declare it "+
 			"(`zone:` or `records.mta_sts` in `.github/stsgate.yml`) so that stsgate can check it.\n",
-			code(r.stsName()), code(rec))
+			markdown.Code(r.stsName()), markdown.Code(rec))
 	}
 	if changed, ok := replaceID(d.LineText, d.ID, id); ok && d.Line > 0 {
 		diff := fmt.Sprintf("--- a/%s\n+++ b/%s\n@@ -%d,1 +%d,1 @@\n-%s\n+%s\n", d.File, d.File, d.Line, d.Line, d.LineText, changed)
 		return fenced("diff", diff)
 	}
-	return fmt.Sprintf("In %s, change the %s record to %s.\n", code(d.File), code(r.stsName()), code(rec))
+	return fmt.Sprintf("In %s, change the %s record to %s.\n", markdown.Code(d.File), markdown.Code(r.stsName()), markdown.Code(rec))
 }
 
 // replaceID replaces the id=old field in line with id=id, where old is a
@@ -129,7 +130,7 @@ func (r renderer) publishOrder() string {
 		"2. Only then publish %s TXT %s.\n\n"+
 		"Never the other way round: a sender that sees the new id first fetches the old policy, caches it under the new "+
 		"id and does not fetch again until its max_age runs out.\n\n",
-		code(r.policyURL()), code(r.stsName()), code("v=STSv1; id="+r.h.NewID))
+		markdown.Code(r.policyURL()), markdown.Code(r.stsName()), markdown.Code("v=STSv1; id="+r.h.NewID))
 }
 
 // driftSteps are the steps that end a drift.
@@ -137,25 +138,25 @@ func (r renderer) driftSteps() string {
 	s := r.s
 	deploy := fmt.Sprintf("1. **Deploy the policy.** Make %s serve %s exactly as the repository has it (on GitHub "+
 		"Pages, look at the latest deployment run and at `.nojekyll`, without which `.well-known` is not published).\n",
-		code(r.policyURL()), code(r.policyFile()))
+		markdown.Code(r.policyURL()), markdown.Code(r.policyFile()))
 	switch {
 	case idBeforePolicy(s) || !s.LivePolicyMatches && s.DNS.ID == "":
 		return "### What to do\n\n" + deploy + "2. **Then change the id once more**, so that every sender fetches " +
-			"the deployed policy:\n\n" + indent(r.dnsChange(r.h.NewID)) + "\n   Publish " + code(r.stsName()) + " TXT " +
-			code("v=STSv1; id="+r.h.NewID) + " only after step 1 shows the new policy.\n\n"
+			"the deployed policy:\n\n" + indent(r.dnsChange(r.h.NewID)) + "\n   Publish " + markdown.Code(r.stsName()) + " TXT " +
+			markdown.Code("v=STSv1; id="+r.h.NewID) + " only after step 1 shows the new policy.\n\n"
 	case !s.LivePolicyMatches:
-		return "### What to do\n\n" + deploy + "2. **Then publish the declared id:** " + code(r.stsName()) + " TXT " +
-			code("v=STSv1; id="+s.DNS.ID) + ".\n\n"
+		return "### What to do\n\n" + deploy + "2. **Then publish the declared id:** " + markdown.Code(r.stsName()) + " TXT " +
+			markdown.Code("v=STSv1; id="+s.DNS.ID) + ".\n\n"
 	}
-	return "### What to do\n\n1. **Publish " + code(r.stsName()) + " TXT " + code("v=STSv1; id="+s.DNS.ID) +
+	return "### What to do\n\n1. **Publish " + markdown.Code(r.stsName()) + " TXT " + markdown.Code("v=STSv1; id="+s.DNS.ID) +
 		"** now that the policy host serves the repository's policy.\n\n"
 }
 
 // tlsrptSteps are the steps that publish a TLS-RPT record.
 func (r renderer) tlsrptSteps() string {
-	return "### What to do\n\n1. **Publish a TLS-RPT record**: " + code(r.tlsrptName()) + " TXT " +
-		code("v=TLSRPTv1; rua=mailto:tls-reports@example.net") + ", with a mailbox you read, preferably at another " +
-		"domain, so that reports still arrive when mail to " + mdText(r.s.Domain) + " breaks (RFC 8460 §3). Declare it " +
+	return "### What to do\n\n1. **Publish a TLS-RPT record**: " + markdown.Code(r.tlsrptName()) + " TXT " +
+		markdown.Code("v=TLSRPTv1; rua=mailto:tls-reports@example.net") + ", with a mailbox you read, preferably at another " +
+		"domain, so that reports still arrive when mail to " + markdown.Text(r.s.Domain) + " breaks (RFC 8460 §3). Declare it " +
 		"in the repository too (`zone:` or `records.tls_rpt`) so that the gate checks it.\n" +
 		"2. **Let stsgate read the reports**: list where they arrive under `reports:` in `.github/stsgate.yml`.\n\n"
 }

@@ -7,9 +7,9 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/markdown"
 )
 
 // AnnotationsPerSeverity is how many annotations of one level GitHub shows
@@ -188,7 +188,7 @@ func (a annotation) command() string {
 			sep = ","
 		}
 	}
-	b.WriteString("::" + messageEscaper.Replace(truncate(a.Message, maxAnnotationMessage)))
+	b.WriteString("::" + messageEscaper.Replace(markdown.Truncate(a.Message, maxAnnotationMessage)))
 	return b.String()
 }
 
@@ -203,17 +203,3 @@ func number(n int) string {
 // logLine makes s one plain log line that the runner cannot read as a
 // workflow command, provided the line does not start with s.
 func logLine(s string) string { return logLiner.Replace(s) }
-
-// truncate cuts s to at most limit bytes (limit >= 3) on a rune
-// boundary, marking the cut with an ellipsis.
-func truncate(s string, limit int) string {
-	if len(s) <= limit {
-		return s
-	}
-	const ellipsis = "…"
-	cut := max(limit-len(ellipsis), 0)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + ellipsis
-}

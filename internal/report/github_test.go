@@ -13,6 +13,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/markdown"
 )
 
 // checkGolden compares got with testdata/name, rewriting it with -update.
@@ -315,7 +316,7 @@ func FuzzAnnotation(f *testing.F) {
 		if err != nil {
 			t.Fatalf("%q: %v", line, err)
 		}
-		want.Message = truncate(want.Message, maxAnnotationMessage)
+		want.Message = markdown.Truncate(want.Message, maxAnnotationMessage)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("%q (-want +got):\n%s", line, diff)
 		}

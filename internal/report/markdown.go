@@ -3,49 +3,12 @@ package report
 import (
 	"net/url"
 	"strings"
-	"unicode"
+
+	"github.com/stsgate/stsgate/internal/markdown"
 )
 
-// mdText escapes text for markdown, inline or in a table cell. Text from
-// reports, DNS and pull requests is untrusted: it must not open a table
-// column, a code span, a link, an image, HTML or a new line, and must not
-// hide itself with control or bidirectional characters.
-func mdText(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == '\r' || r == '\n' || r == '\t':
-			b.WriteByte(' ')
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case strings.ContainsRune("\\`*_[]|~#!$", r):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
-			b.WriteRune(unicode.ReplacementChar)
-		default:
-			b.WriteRune(r) // invalid UTF-8 comes out as U+FFFD
-		}
-	}
-	return b.String()
-}
-
 // mdCell is mdText of s cut to limit bytes first.
-func mdCell(s string, limit int) string { return mdText(truncate(s, limit)) }
-
-// mdCode puts a short identifier (a code, an id) in a code span. Text
-// with anything markdown would need escaped is escaped instead.
-func mdCode(s string) string {
-	if e := mdText(s); s == "" || e != s {
-		return e
-	}
-	return "`" + s + "`"
-}
+func mdCell(s string, limit int) string { return markdown.Text(markdown.Truncate(s, limit)) }
 
 // mdJoin escapes every item and joins them with commas.
 func mdJoin(items []string, limit int) string {
@@ -98,4 +61,4 @@ func (b *budget) add(s string) bool {
 
 // MarkdownText escapes s for a line of the job summary, as the summary's
 // own text is escaped.
-func MarkdownText(s string) string { return mdText(s) }
+func MarkdownText(s string) string { return markdown.Text(s) }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/markdown"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
@@ -79,12 +80,12 @@ func headline(r Result, opts SummaryOptions, diags diag.List) string {
 	}
 	head := "## " + icon + " stsgate: " + word
 	if opts.Run != "" {
-		head += " (" + mdText(opts.Run) + ")"
+		head += " (" + markdown.Text(opts.Run) + ")"
 	}
 	var b strings.Builder
 	b.WriteString(head + "\n\n")
 	if opts.Override != "" {
-		fmt.Fprintf(&b, "> ⚠️ **Override applied:** the %s label is on the pull request, so the gate's rules are reported as warnings instead of failing the check. Errors in the changed files still fail it.\n\n", mdCode(opts.Override))
+		fmt.Fprintf(&b, "> ⚠️ **Override applied:** the %s label is on the pull request, so the gate's rules are reported as warnings instead of failing the check. Errors in the changed files still fail it.\n\n", markdown.Code(opts.Override))
 	}
 	b.WriteString(todo(r.Verdict, diags) + "\n\n")
 	if _, dropped := selectAnnotations(diags, opts.AnnotationsPerSeverity); len(dropped) > 0 {
@@ -202,7 +203,7 @@ func findingRow(d diag.Diagnostic, linkBase string) string {
 	if d.Ref != "" {
 		fix = strings.TrimSpace(fix + " (" + d.Ref + ")")
 	}
-	return "| " + severityCell(levelOf(d.Severity)) + " | " + mdCode(string(d.Code)) + " | " + or(mdCell(d.Domain, maxCellBytes)) +
+	return "| " + severityCell(levelOf(d.Severity)) + " | " + markdown.Code(string(d.Code)) + " | " + or(mdCell(d.Domain, maxCellBytes)) +
 		" | " + where(d, linkBase) + " | " + mdCell(d.Message, maxCellBytes) + " | " + or(mdCell(fix, maxCellBytes)) + " |\n"
 }
 
@@ -250,7 +251,7 @@ func stateTable(d Domain) string {
 		}
 	}
 	return "| Mode | id | TLS-RPT | MX | Clean streak |\n| --- | --- | --- | --- | --- |\n" +
-		"| " + or(mdCell(d.Mode, maxCellBytes)) + " | " + or(mdCode(truncate(d.ID, maxCellBytes))) + " | " +
+		"| " + or(mdCell(d.Mode, maxCellBytes)) + " | " + or(markdown.Code(markdown.Truncate(d.ID, maxCellBytes))) + " | " +
 		or(mdJoin(d.TLSRPT, maxCellBytes)) + " | " + or(mdJoin(d.MX, maxCellBytes)) + " | " + streak + " |\n\n"
 }
 
@@ -258,42 +259,13 @@ func stateTable(d Domain) string {
 // the failure groups.
 func windowSection(w *tlsrpt.Window) string {
 	var b strings.Builder
-	b.WriteString("**Clean window:** " + mdText(windowVerdict(w)) + "\n\n")
-	if strip := dayStrip(w.Days); strip != "" {
+	b.WriteString("**Clean window:** " + markdown.Text(windowVerdict(w)) + "\n\n")
+	if strip := markdown.DayStrip(w.Days, maxStripDays); strip != "" {
 		b.WriteString(strip + "\n\n")
 	}
 	b.WriteString(failureTable("Failures", w.Failures, false))
 	b.WriteString(failureTable("Ignored by configuration", w.Ignored, true))
 	b.WriteString(failureTable("Evaluated against another policy (not counted)", w.OtherPolicies, true))
-	return b.String()
-}
-
-// dayIcon is the square of a day's status.
-func dayIcon(status string) string {
-	switch status {
-	case tlsrpt.DayClean:
-		return "🟩"
-	case tlsrpt.DayDirty:
-		return "🟥"
-	case tlsrpt.DayUncovered:
-		return "⬜"
-	}
-	return "⬛"
-}
-
-// dayStrip shows one square per day, oldest first, between the first
-// and last dates, then a legend.
-func dayStrip(days []tlsrpt.Day) string {
-	if len(days) == 0 {
-		return ""
-	}
-	days = days[max(len(days)-maxStripDays, 0):]
-	var b strings.Builder
-	b.WriteString(mdCode(days[0].Date) + " ")
-	for _, d := range days {
-		b.WriteString(dayIcon(d.Status))
-	}
-	b.WriteString(" " + mdCode(days[len(days)-1].Date) + "<br>\n🟩 clean · 🟥 blocking failures · ⬜ no reports")
 	return b.String()
 }
 
@@ -333,7 +305,7 @@ func failureRow(f tlsrpt.Failure, reason bool) string {
 	}
 	row := "| " + or(mdCell(f.ResultType, maxCellBytes)) + " | " + or(mdCell(f.Org, maxCellBytes)) + " | " +
 		or(mdCell(f.SendingIP, maxCellBytes)) + " | " + or(mdCell(f.MX, maxCellBytes)) + " | " +
-		fmt.Sprint(f.Sessions) + " | " + mdText(days) + " | " + or(class) + " |"
+		fmt.Sprint(f.Sessions) + " | " + markdown.Text(days) + " | " + or(class) + " |"
 	if reason {
 		row += " " + or(mdCell(f.Reason, maxCellBytes)) + " |"
 	}
