@@ -68,7 +68,7 @@ func unrecognizedFinding(w *tlsrpt.Window) (diag.Diagnostic, bool) {
 		return diag.Diagnostic{}, false
 	}
 	return diag.New(diag.GateUnrecognizedFailures,
-		fmt.Sprintf("the window is clean, but senders not in known_senders reported %d failed sessions that did not count (%s); under enforce such a sender defers its mail to you instead of delivering it without TLS", sessions, strings.Join(groups, "; ")),
+		fmt.Sprintf("the window is clean, but senders not in known_senders reported %s that did not count (%s); under enforce such a sender defers its mail to you instead of delivering it without TLS", failedSessions(sessions), strings.Join(groups, "; ")),
 		"check that the failures are the sender's own (an old TLS stack, a missing root); add the sender to known_senders to make its failures block, or an ignore rule with a reason to accept them"), true
 }
 
@@ -111,4 +111,12 @@ func orUnknown(s, unknown string) string {
 		return unknown
 	}
 	return s
+}
+
+// failedSessions says "1 failed session" or "N failed sessions".
+func failedSessions(n int64) string {
+	if n == 1 {
+		return "1 failed session"
+	}
+	return fmt.Sprintf("%d failed sessions", n)
 }
