@@ -137,4 +137,3 @@ func TestSummaryManyDomains(t *testing.T) {
 		t.Errorf("want some domains left out and every finding kept; tail:\n%s", got[len(got)-1500:])
 	}
 }
-
