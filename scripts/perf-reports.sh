@@ -5,36 +5,52 @@
 # both agree on those counts. Needs jq and GNU time (/usr/bin/time).
 #
 #   scripts/perf-reports.sh [N]     # default N=100000
+#
+# CORPUS=dir reuses a corpus made before by internal/cmd/gencorpus with
+# the same N (generating 100,000 files takes longer than the runs).
+# RUNS=k runs stsgate k times (default 3): on a shared machine the
+# fastest run is the one to compare.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100000}
+runs=${RUNS:-3}
 work=$(mktemp -d /tmp/stsgate-perf.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 go build -o "$work/stsgate" ./cmd/stsgate
-go run ./internal/cmd/gencorpus -n "$n" -out "$work/corpus"
-bytes=$(find "$work/corpus" -name '*.json.gz' -print0 | xargs -0 zcat | wc -c)
-echo "corpus: $n reports, $((bytes / 1000000)) MB of JSON, $(du -sh "$work/corpus" | cut -f1) on disk; $(nproc) cores"
+corpus=${CORPUS:-$work/corpus}
+if [ -z "${CORPUS:-}" ]; then
+  go run ./internal/cmd/gencorpus -n "$n" -out "$corpus"
+fi
+files=$(find "$corpus" -name '*.json.gz' | wc -l)
+if [ "$files" -ne "$n" ]; then
+  echo "$corpus holds $files reports, not $n" >&2
+  exit 1
+fi
+bytes=$(find "$corpus" -name '*.json.gz' -print0 | xargs -0 zcat | wc -c)
+echo "corpus: $n reports, $((bytes / 1000000)) MB of JSON, $(du -sh "$corpus" | cut -f1) on disk; $(nproc) cores"
 
 # Warm the page cache so that both runs read from memory.
-find "$work/corpus" -name '*.json.gz' -print0 | xargs -0 cat >/dev/null
+find "$corpus" -name '*.json.gz' -print0 | xargs -0 cat >/dev/null
 
-echo "== stsgate reports"
-/usr/bin/time -f "%e s wall, %U s user, %S s sys, %M KB max RSS" \
-  "$work/stsgate" reports --as-of 2026-11-28 --format json "$work/corpus" >"$work/stsgate.json" || true
+echo "== stsgate reports ($runs runs)"
+for _ in $(seq "$runs"); do
+  /usr/bin/time -f "%e s wall, %U s user, %S s sys, %M KB max RSS" \
+    "$work/stsgate" reports --as-of 2026-11-28 --format json "$corpus" >"$work/stsgate.json" || true
+done
 jq -r '.domains[0].days[] | select(.reports > 0) | [.date, .reports, .successful, .failed] | @tsv' \
   "$work/stsgate.json" | sort >"$work/stsgate.tsv"
 
 echo "== zcat | jq | awk"
 pipeline() {
-  find "$work/corpus" -name '*.json.gz' -print0 | xargs -0 zcat |
+  find "$corpus" -name '*.json.gz' -print0 | xargs -0 zcat |
     jq -r '. as $r | .policies[] | select(.policy["policy-domain"] == "example.com")
            | [$r["date-range"]["start-datetime"][:10], .summary["total-successful-session-count"],
               .summary["total-failure-session-count"]] | @tsv' |
     awk -F'\t' '{n[$1]++; s[$1]+=$2; f[$1]+=$3} END {for (d in n) printf "%s\t%d\t%d\t%d\n", d, n[d], s[d], f[d]}' |
     sort
 }
-export -f pipeline; export work
+export -f pipeline; export corpus
 /usr/bin/time -f "%e s wall, %U s user, %S s sys, %M KB max RSS" bash -c pipeline >"$work/jq.tsv"
 
 # Every day stsgate shows must carry the same counts in the pipeline's output.

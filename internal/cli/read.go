@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -37,65 +36,138 @@ type reader struct {
 }
 
 func (r *reader) read(ctx context.Context, s reportSources) diag.List {
-	jobs := make(chan string)
+	srcs := append(append(make([]string, 0, len(s.files)+len(s.urls)), s.files...), s.urls...)
+	// Workers take the next source by index: a channel send per source
+	// would wake a worker per file, 100,000 times on a large corpus.
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range readWorkers() {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			dec := tlsrpt.NewDecoder(tlsrpt.DefaultLimits())
-			for src := range jobs {
-				r.one(ctx, dec, src)
+	for range min(readWorkers(len(s.urls)), len(srcs)) {
+		wg.Go(func() {
+			w := newReadWorker(r)
+			for i := next.Add(1) - 1; i < int64(len(srcs)) && ctx.Err() == nil; i = next.Add(1) - 1 {
+				w.one(ctx, srcs[i])
 			}
-		}()
+			w.shard.Flush()
+			w.file.closeDir()
+		})
 	}
-	for _, src := range append(append([]string{}, s.files...), s.urls...) {
-		select {
-		case jobs <- src:
-		case <-ctx.Done():
-		}
-	}
-	close(jobs)
 	wg.Wait()
 	r.progress.done()
 	return r.diags
 }
 
-// one decodes one file or URL.
-func (r *reader) one(ctx context.Context, dec *tlsrpt.Decoder, src string) {
-	if ctx.Err() != nil {
-		return
+// readWorker is the state one worker keeps from one source to the next:
+// its decoder and buffer, and its shard of the aggregator, which it
+// flushes at the end (adding to the aggregator itself would take its
+// lock for every report).
+type readWorker struct {
+	r     *reader
+	dec   *tlsrpt.Decoder
+	shard *tlsrpt.Shard
+	file  sourceFile
+	buf   []byte              // a whole file, reused
+	emit  func(tlsrpt.Report) // made once, not once per source
+}
+
+func newReadWorker(r *reader) *readWorker {
+	w := &readWorker{r: r, dec: tlsrpt.NewDecoder(tlsrpt.DefaultLimits()), shard: r.agg.Shard()}
+	w.emit = func(rep tlsrpt.Report) {
+		w.shard.Add(rep)
+		r.progress.report()
 	}
-	in, closeIn, err := r.open(ctx, src)
+	return w
+}
+
+// one decodes one file or URL.
+func (w *readWorker) one(ctx context.Context, src string) {
+	r := w.r
+	var diags diag.List
+	var err error
+	if isURL(src) {
+		diags, err = w.url(ctx, src)
+	} else {
+		diags, err = w.local(src)
+	}
 	if err != nil {
 		r.add(diag.List{fetchDiag(r.display(src), err)})
 		return
 	}
-	defer closeIn()
-	diags := dec.Decode(r.display(src), in, func(rep tlsrpt.Report) {
-		r.agg.Add(rep)
-		r.progress.report()
-	})
 	r.progress.file()
 	r.add(diags)
 }
 
-func (r *reader) open(ctx context.Context, src string) (io.Reader, func(), error) {
-	if !isURL(src) {
-		f, err := os.Open(src)
-		if err != nil {
-			return nil, nil, err
+// Files up to maxWholeFile bytes, nearly all reports, are read whole
+// into the worker's buffer (one read, and one more that finds the end)
+// and decoded from memory; larger ones are streamed.
+const (
+	firstFileBuffer = 64 << 10
+	maxWholeFile    = 1 << 20
+)
+
+// local decodes a local file.
+func (w *readWorker) local(src string) (diag.List, error) {
+	if err := w.file.openFile(src); err != nil {
+		return nil, err
+	}
+	defer w.file.close()
+	if w.buf == nil {
+		w.buf = make([]byte, firstFileBuffer)
+	}
+	n, complete, err := readWhole(&w.file, &w.buf, maxWholeFile)
+	name := w.r.display(src)
+	switch {
+	case err != nil:
+		// As when streaming: what was read is decoded, then the error
+		// is reported as the decoder's.
+		in := io.MultiReader(bytes.NewReader(w.buf[:n]), failingReader{err})
+		return w.dec.Decode(name, in, w.emit), nil
+	case complete:
+		return w.dec.DecodeBytes(name, w.buf[:n], w.emit), nil
+	}
+	rest := io.MultiReader(bytes.NewReader(w.buf[:n]), &w.file)
+	return w.dec.Decode(name, rest, w.emit), nil
+}
+
+// failingReader fails every read with err.
+type failingReader struct{ err error }
+
+func (f failingReader) Read([]byte) (int, error) { return 0, f.err }
+
+// readWhole reads r into *buf, growing it up to limit bytes, and returns
+// the bytes read and whether that is all of r: false once limit bytes
+// are read, whether or not more follow.
+func readWhole(r io.Reader, buf *[]byte, limit int) (int, bool, error) {
+	n := 0
+	for {
+		if n == len(*buf) {
+			if n >= limit {
+				return n, false, nil
+			}
+			grown := make([]byte, min(2*len(*buf), limit))
+			copy(grown, (*buf)[:n])
+			*buf = grown
 		}
-		return f, func() { f.Close() }, nil
+		m, err := r.Read((*buf)[n:])
+		n += m
+		switch {
+		case err == io.EOF:
+			return n, true, nil
+		case err != nil:
+			return n, false, err
+		}
 	}
-	if r.fetcher == nil {
-		return nil, nil, fmt.Errorf("no fetcher for %s", src)
+}
+
+// url decodes a report fetched from an https:// URL.
+func (w *readWorker) url(ctx context.Context, src string) (diag.List, error) {
+	if w.r.fetcher == nil {
+		return nil, fmt.Errorf("no fetcher for %s", src)
 	}
-	b, err := r.fetcher.Report(ctx, src, r.token)
+	b, err := w.r.fetcher.Report(ctx, src, w.r.token)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return bytes.NewReader(b), func() {}, nil
+	return w.dec.DecodeBytes(src, b, w.emit), nil
 }
 
 // display is the name a source is shown by: repository-relative for
@@ -103,6 +175,9 @@ func (r *reader) open(ctx context.Context, src string) (io.Reader, func(), error
 func (r *reader) display(src string) string {
 	if isURL(src) || r.dir == "" {
 		return src
+	}
+	if filepath.Separator == '/' && strings.HasPrefix(src, "/") != strings.HasPrefix(r.dir, "/") {
+		return src // what Rel's error would lead to, without making the error
 	}
 	rel, err := filepath.Rel(r.dir, src)
 	if err != nil || strings.HasPrefix(rel, "..") {
@@ -173,7 +248,14 @@ func (p *progress) done() {
 	}
 }
 
-// readWorkers is the number of files read at once: two per core, so that
-// one worker's system calls (open, read, close of small files) overlap
-// another's decoding.
-func readWorkers() int { return 2 * max(runtime.GOMAXPROCS(0), 1) }
+// readWorkers is the number of sources read at once: one per core,
+// plus one for each URL up to maxFetches, whose workers mostly wait for
+// the network. More workers for files would not overlap one worker's
+// system calls with another's decoding (the runtime hands a blocked
+// worker's core to another goroutine only after 20µs, longer than the
+// open, read or close of a small file takes), and goroutines
+// descheduled in the middle of a file only make the run slower.
+func readWorkers(urls int) int { return max(runtime.GOMAXPROCS(0), 1) + min(urls, maxFetches) }
+
+// maxFetches bounds the report URLs fetched at once.
+const maxFetches = 8

@@ -34,7 +34,8 @@ func (o Options) withDefaults() Options {
 // Aggregator folds reports into per-domain, per-utcDay evidence. Its memory
 // is bounded by days × senders × failure kinds plus a 16-byte key per
 // report for deduplication; it never keeps a report. It is safe for
-// concurrent use.
+// concurrent use; goroutines that add many reports each should add them
+// through their own Shard, which takes the lock only to deduplicate.
 type Aggregator struct {
 	opts     Options
 	asOf     utcDay
@@ -43,11 +44,19 @@ type Aggregator struct {
 
 	mu         sync.Mutex
 	seen       map[[16]byte]struct{}
-	domains    map[string]*domainAgg
-	reports    int // distinct reports added
 	duplicates int
+	tally      tally // the reports added, and the shards flushed
+}
+
+// tally is the evidence of some reports: the aggregator's, or a shard's
+// until it is flushed.
+type tally struct {
+	domains    map[string]*domainAgg
+	reports    int // distinct reports folded in
 	unassigned int // policy entries without policy-domain (J6)
 }
+
+func newTally() tally { return tally{domains: map[string]*domainAgg{}} }
 
 // NewAggregator returns an aggregator for the given domains, each mapped
 // to the mx patterns of the policy being evaluated (nil or empty: entries
@@ -60,7 +69,7 @@ func NewAggregator(opts Options, domains map[string][]string) *Aggregator {
 		policies: map[string][]string{},
 		all:      domains == nil,
 		seen:     map[[16]byte]struct{}{},
-		domains:  map[string]*domainAgg{},
+		tally:    newTally(),
 	}
 	for d, mx := range domains {
 		a.policies[strings.ToLower(d)] = mxSet(mx)
@@ -71,37 +80,60 @@ func NewAggregator(opts Options, domains map[string][]string) *Aggregator {
 // Add folds one report in. It reports false for a duplicate (RFC 8460
 // §4.4: organization-name and report-id identify a report; J22).
 func (a *Aggregator) Add(r Report) bool {
-	key := sha256.Sum256([]byte(r.Key))
+	key := dedupKey(r.Key)
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if _, dup := a.seen[[16]byte(key[:16])]; dup {
+	if !a.first(key) {
+		return false
+	}
+	a.fold(&a.tally, &r)
+	return true
+}
+
+// dedupKey is what the aggregator keeps of a report's Key.
+func dedupKey(k string) [16]byte {
+	var buf [128]byte // a copy of k on the stack, rather than on the heap
+	sum := sha256.Sum256(append(buf[:0], k...))
+	return [16]byte(sum[:16])
+}
+
+// first records key and reports whether it was new; a.mu is held.
+func (a *Aggregator) first(key [16]byte) bool {
+	if _, dup := a.seen[key]; dup {
 		a.duplicates++
 		return false
 	}
-	a.seen[[16]byte(key[:16])] = struct{}{}
-	a.reports++
+	a.seen[key] = struct{}{}
+	return true
+}
+
+// fold adds a new report's evidence to t (DESIGN §1.4). It reads only
+// what NewAggregator set, so it needs a.mu only when t is a.tally.
+func (a *Aggregator) fold(t *tally, r *Report) {
+	t.reports++
 	if r.Start.After(a.opts.AsOf) {
-		return true // DESIGN §1.4: entries starting after T are ignored
+		return // DESIGN §1.4: entries starting after T are ignored
 	}
 	dayRange := spanOf(r.Start, r.End)
-	counted := map[string]bool{}
+	var buf [4]*domainAgg
+	counted := buf[:0] // domains the report counts for, each once
 	for i := range r.Policies {
 		p := &r.Policies[i]
 		if p.Domain == "" {
-			a.unassigned++
+			t.unassigned++
 			continue
 		}
 		if !a.wants(p.Domain) {
 			continue
 		}
-		if a.domain(p.Domain).add(&a.opts, a.policies[p.Domain], r.Organization, p, dayRange, a.asOf) {
-			counted[p.Domain] = true
+		d := t.domain(p.Domain)
+		if d.add(&a.opts, a.policies[p.Domain], r.Organization, p, dayRange, a.asOf) && !slices.Contains(counted, d) {
+			counted = append(counted, d)
 		}
 	}
-	for d := range counted {
-		a.domains[d].countReport(dayRange, a.asOf)
+	for _, d := range counted {
+		d.countReport(dayRange, a.asOf)
 	}
-	return true
 }
 
 func (a *Aggregator) wants(domain string) bool {
@@ -109,13 +141,59 @@ func (a *Aggregator) wants(domain string) bool {
 	return ok || a.all
 }
 
-func (a *Aggregator) domain(name string) *domainAgg {
-	d := a.domains[name]
+func (t *tally) domain(name string) *domainAgg {
+	d := t.domains[name]
 	if d == nil {
 		d = newDomainAgg()
-		a.domains[name] = d
+		t.domains[name] = d
 	}
 	return d
+}
+
+// merge adds the evidence of o to t.
+func (t *tally) merge(o *tally) {
+	t.reports += o.reports
+	t.unassigned += o.unassigned
+	for name, d := range o.domains {
+		t.domain(name).merge(d)
+	}
+}
+
+// Shard is the part of an Aggregator that one goroutine adds reports
+// to: it deduplicates against the whole aggregator, under its lock, but
+// folds the evidence into its own tally without the lock. Flush moves
+// that evidence to the aggregator; Window, Domains and Counts see a
+// shard's reports only once it is flushed. A Shard is not safe for
+// concurrent use.
+type Shard struct {
+	a *Aggregator
+	t tally
+}
+
+// Shard returns a new, empty shard of a.
+func (a *Aggregator) Shard() *Shard {
+	return &Shard{a: a, t: newTally()}
+}
+
+// Add folds one report into the shard, like Aggregator.Add.
+func (s *Shard) Add(r Report) bool {
+	key := dedupKey(r.Key)
+	s.a.mu.Lock()
+	first := s.a.first(key)
+	s.a.mu.Unlock()
+	if first {
+		s.a.fold(&s.t, &r)
+	}
+	return first
+}
+
+// Flush adds the shard's evidence to its aggregator and empties the
+// shard, which can then be used again.
+func (s *Shard) Flush() {
+	s.a.mu.Lock()
+	defer s.a.mu.Unlock()
+	s.a.tally.merge(&s.t)
+	s.t = newTally()
 }
 
 // Domains returns the domains that have evidence, sorted; with a fixed
@@ -124,11 +202,11 @@ func (a *Aggregator) Domains() []string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	var out []string
-	for d := range a.domains {
+	for d := range a.tally.domains {
 		out = append(out, d)
 	}
 	for d := range a.policies {
-		if a.domains[d] == nil {
+		if a.tally.domains[d] == nil {
 			out = append(out, d)
 		}
 	}
@@ -141,7 +219,7 @@ func (a *Aggregator) Domains() []string {
 func (a *Aggregator) Counts() (reports, duplicates, unassigned int) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.reports, a.duplicates, a.unassigned
+	return a.tally.reports, a.duplicates, a.tally.unassigned
 }
 
 // mxSet returns the mx patterns lower-cased, sorted, without duplicates.

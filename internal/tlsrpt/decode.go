@@ -51,6 +51,7 @@ type Decoder struct {
 	// Buffers kept between calls.
 	readers []*bufio.Reader // by nesting depth
 	gzips   []*gzip.Reader  // by nesting depth
+	whole   wholeGzip       // DecodeBytes's shortcut for gzip
 	scan    jsonScanner
 	wire    reportWire
 }
@@ -63,17 +64,27 @@ func NewDecoder(lim Limits) *Decoder {
 
 // Decode reads every report in src; see the package function Decode.
 func (d *Decoder) Decode(source string, src io.Reader, emit func(Report)) diag.List {
-	if emit == nil {
-		emit = func(Report) {}
-	}
-	d.emit, d.diags, d.errs, d.emitted = emit, nil, 0, 0
-	d.budget, d.parts, d.stop, d.perCode = d.lim.MaxSource, 0, false, nil
+	d.begin(emit)
 	br := d.reader(0, &meter{r: src, d: d})
 	m := d.mark()
 	k := d.content(source, br, anyKind, 0)
 	if d.quiet(m) {
 		d.nothingFound(source, br, k)
 	}
+	return d.end()
+}
+
+// begin readies d for a Decode call.
+func (d *Decoder) begin(emit func(Report)) {
+	if emit == nil {
+		emit = func(Report) {}
+	}
+	d.emit, d.diags, d.errs, d.emitted = emit, nil, 0, 0
+	d.budget, d.parts, d.stop, d.perCode = d.lim.MaxSource, 0, false, nil
+}
+
+// end finishes a Decode call and returns its diagnostics.
+func (d *Decoder) end() diag.List {
 	diags := d.diags
 	d.emit, d.diags = nil, nil
 	for _, r := range d.readers {

@@ -1,6 +1,8 @@
 package tlsrpt
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -29,6 +31,8 @@ type fastParser struct {
 	// reporters, result types, policies and MX names come back.
 	strs internTable
 	list []string // elements of the list being read, reused
+	// spare is a failure-details buffer that a null list left unused.
+	spare []detailWire
 	// uncut is set when doc is the stream read so far rather than a
 	// value jsonScanner has cut out (and changed: see checkKey).
 	uncut bool
@@ -54,16 +58,39 @@ func plain(c byte) bool {
 	return c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\'
 }
 
+// plainRun returns the number of bytes at the start of b that plain
+// allows, looking at eight bytes at a time: strings in reports are
+// mostly long runs of them.
+func plainRun(b []byte) int {
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+	)
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		v := binary.LittleEndian.Uint64(b[i:])
+		// The high bit of a byte of m is set for a byte below 0x20,
+		// a '"' or '\\', or a byte of 0x80 or more: each test is
+		// exact for the lowest such byte, which is all that counts.
+		quote, backslash := v^(ones*'"'), v^(ones*'\\')
+		m := ((v - ones*0x20) | (quote-ones)&^quote | (backslash-ones)&^backslash | v) & high
+		if m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(b) && plain(b[i]) {
+		i++
+	}
+	return i
+}
+
 // str reads the string that starts at p.i (a '"') and returns its
 // content, unescaped: a slice of doc when it has no escape, else of
 // p.esc, valid until the next call.
 func (p *fastParser) str() ([]byte, bool) {
 	doc := p.doc
 	start := p.i + 1
-	i := start
-	for i < len(doc) && plain(doc[i]) {
-		i++
-	}
+	i := start + plainRun(doc[start:])
 	if i < len(doc) && doc[i] == '"' {
 		p.i = i + 1
 		return doc[start:i], true

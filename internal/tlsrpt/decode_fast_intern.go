@@ -17,7 +17,7 @@ type internTable struct {
 const (
 	internBits   = 10
 	internSlots  = 1 << internBits
-	maxInternLen = 64
+	maxInternLen = 128
 	internAfter  = 64
 )
 

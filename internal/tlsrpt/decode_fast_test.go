@@ -3,6 +3,7 @@ package tlsrpt
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -296,4 +297,50 @@ func FuzzDecodeDifferential(f *testing.F) {
 		}
 		sameAsStd(t, src, fuzzLimits)
 	})
+}
+
+// TestPlainRun checks the eight-bytes-at-a-time scan of plainRun
+// against plain, for every byte value at every position of a word and
+// after runs of every length, with plain bytes of every value around it.
+func TestPlainRun(t *testing.T) {
+	t.Parallel()
+	for c := range 256 {
+		for at := range 20 {
+			b := make([]byte, 24)
+			for i := range b {
+				b[i] = byte(0x20 + (i*7+c)%0x5f) // plain, but '"' and '\\' avoided below
+				if b[i] == '"' || b[i] == '\\' {
+					b[i] = 'a'
+				}
+			}
+			b[at] = byte(c)
+			want := 0
+			for want < len(b) && plain(b[want]) {
+				want++
+			}
+			if got := plainRun(b); got != want {
+				t.Fatalf("plainRun(%q) = %d, want %d", b, got, want)
+			}
+			if got := plainRun(b[:at]); got != at {
+				t.Fatalf("plainRun(%q) = %d, want %d", b[:at], got, at)
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 100000 { // and several stoppers in one word
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = byte(0x20 + rng.IntN(0x60))
+			if rng.IntN(12) == 0 {
+				b[i] = byte(rng.IntN(256))
+			}
+		}
+		want := 0
+		for want < len(b) && plain(b[want]) {
+			want++
+		}
+		if got := plainRun(b); got != want {
+			t.Fatalf("plainRun(%q) = %d, want %d", b, got, want)
+		}
+	}
 }

@@ -71,9 +71,22 @@ func (p *fastParser) countField(c *count, depth int) bool {
 
 // textField decodes free text like text.UnmarshalJSON.
 func (p *fastParser) textField(t *text, depth int) bool {
+	return p.textFieldAs(t, depth, p.strs.get)
+}
+
+// uniqueTextField is textField for text that is seldom seen twice
+// (additional-information, a URL per failure): it is not interned,
+// where it would only push out the strings that do come back.
+func (p *fastParser) uniqueTextField(t *text, depth int) bool {
+	return p.textFieldAs(t, depth, func(b []byte) string { return string(b) })
+}
+
+// textFieldAs is textField with str making a string of a JSON string's
+// content.
+func (p *fastParser) textFieldAs(t *text, depth int, str func([]byte) string) bool {
 	if p.next() == '"' {
 		b, ok := p.str()
-		*t = text(p.strs.get(b))
+		*t = text(str(b))
 		return ok
 	}
 	b, ok := p.raw(depth)

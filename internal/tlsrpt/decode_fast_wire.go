@@ -231,8 +231,12 @@ func (p *fastParser) summary(w *summaryWire) bool {
 // details decodes a failure-details array into the backing array of
 // buf.
 func (p *fastParser) details(dst *[]detailWire, buf []detailWire) bool {
+	if buf == nil {
+		buf, p.spare = p.spare, nil
+	}
 	switch p.next() {
 	case 'n':
+		p.spare = buf // null leaves *dst nil: keep buf for the next list
 		return p.null()
 	case '[':
 	default:
@@ -282,9 +286,9 @@ func (p *fastParser) detail(w *detailWire) bool {
 		case "failed-session-count":
 			ok = seen.once(5) && p.countField(&w.Sessions, 5)
 		case "additional-information":
-			ok = seen.once(6) && p.textField(&w.AdditionalInfo, 5)
+			ok = seen.once(6) && p.uniqueTextField(&w.AdditionalInfo, 5)
 		case "additional-info-uri":
-			ok = seen.once(7) && p.textField(&w.AdditionalURI, 5)
+			ok = seen.once(7) && p.uniqueTextField(&w.AdditionalURI, 5)
 		case "failure-reason-code":
 			ok = seen.once(8) && p.textField(&w.ReasonCode, 5)
 		default:

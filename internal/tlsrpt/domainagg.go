@@ -12,6 +12,22 @@ type domainAgg struct {
 	failures      map[failureKey]*failureAgg
 	ignored       map[failureKey]*failureAgg
 	otherPolicies map[string]*failureAgg // by mx set, entries not counted (J27)
+	policyMX      lastMXSet
+}
+
+// lastMXSet is policyStringMX of the last policy-string it was asked
+// about: reporters send the same policy-string report after report.
+type lastMXSet struct {
+	lines, mx []string
+	ok        bool
+}
+
+func (c *lastMXSet) of(lines []string) []string {
+	if !c.ok || !slices.Equal(lines, c.lines) {
+		// A copy: the caller owns lines.
+		c.lines, c.mx, c.ok = append(c.lines[:0], lines...), policyStringMX(lines), true
+	}
+	return c.mx
 }
 
 type dayAgg struct {
@@ -51,9 +67,11 @@ func (d *domainAgg) day(n utcDay) *dayAgg {
 func (d *domainAgg) add(o *Options, want []string, org string, p *PolicyResult, s dayRange, asOf utcDay) bool {
 	switch p.Type {
 	case "sts":
-		if got := policyStringMX(p.PolicyString); want != nil && got != nil && !slices.Equal(got, want) {
-			d.other(strings.Join(got, " "), p, s)
-			return false
+		if want != nil {
+			if got := d.policyMX.of(p.PolicyString); got != nil && !slices.Equal(got, want) {
+				d.other(strings.Join(got, " "), p, s)
+				return false
+			}
 		}
 		d.sessions(p, s, asOf)
 		d.details(o, org, p, s, asOf, false)
@@ -151,5 +169,36 @@ func (d *domainAgg) other(mx string, p *PolicyResult, s dayRange) {
 func (d *domainAgg) countReport(s dayRange, asOf utcDay) {
 	for i := s.first; i < s.end && i <= asOf; i++ {
 		d.day(i).reports++
+	}
+}
+
+// merge adds the evidence of o, a domain's evidence from other reports.
+// Sums add up and ranges widen; a failure's class and ignore reason are
+// those of whichever was recorded first, as when adding reports one by
+// one.
+func (d *domainAgg) merge(o *domainAgg) {
+	for n, oa := range o.days {
+		a := d.day(n)
+		a.reports += oa.reports
+		a.successful += oa.successful
+		a.failed += oa.failed
+		a.blocking += oa.blocking
+		a.covered = a.covered || oa.covered
+		a.dirty = a.dirty || oa.dirty
+	}
+	mergeFailures(d.failures, o.failures)
+	mergeFailures(d.ignored, o.ignored)
+	mergeFailures(d.otherPolicies, o.otherPolicies)
+}
+
+func mergeFailures[K comparable](into, from map[K]*failureAgg) {
+	for k, of := range from {
+		f := into[k]
+		if f == nil {
+			into[k] = of
+			continue
+		}
+		f.sessions += of.sessions
+		f.first, f.last = min(f.first, of.first), max(f.last, of.last)
 	}
 }

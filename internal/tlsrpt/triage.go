@@ -23,23 +23,26 @@ const (
 	ClassNoPolicy = "no-policy-found"
 )
 
-// oursResultTypes are the RFC 8460 §4.3 result types that name a problem
-// of the receiving domain.
-var oursResultTypes = map[string]bool{
-	"starttls-not-supported":    true,
-	"certificate-host-mismatch": true,
-	"certificate-expired":       true,
-	"certificate-not-trusted":   true,
-	"sts-policy-fetch-error":    true,
-	"sts-policy-invalid":        true,
-	"sts-webpki-invalid":        true,
+// oursResultType reports whether rt is one of the RFC 8460 §4.3 result
+// types that name a problem of the receiving domain. (A switch: it is
+// asked for every failure detail of every report, and needs no hash.)
+func oursResultType(rt string) bool {
+	switch rt {
+	case "starttls-not-supported", "certificate-host-mismatch", "certificate-expired", "certificate-not-trusted",
+		"sts-policy-fetch-error", "sts-policy-invalid", "sts-webpki-invalid":
+		return true
+	}
+	return false
 }
 
-// daneResultTypes are the RFC 8460 §4.3.3 DANE result types.
-var daneResultTypes = map[string]bool{
-	"tlsa-invalid":   true,
-	"dnssec-invalid": true,
-	"dane-required":  true,
+// daneResultType reports whether rt is one of the RFC 8460 §4.3.3 DANE
+// result types.
+func daneResultType(rt string) bool {
+	switch rt {
+	case "tlsa-invalid", "dnssec-invalid", "dane-required":
+		return true
+	}
+	return false
 }
 
 // Sender identifies a known sender by organization name or sending IP.
@@ -71,9 +74,9 @@ type failureKey struct {
 // org from ip. An empty rt is a failure the details do not explain.
 func (o *Options) classify(rt, org string, ip netip.Addr) string {
 	switch {
-	case oursResultTypes[rt]:
+	case oursResultType(rt):
 		return ClassOurs
-	case daneResultTypes[rt]:
+	case daneResultType(rt):
 		return ClassDANE
 	case o.isKnownSender(org, ip):
 		return ClassKnownSender

@@ -3,6 +3,7 @@ package tlsrpt
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 // Reasons a window is not clean (DESIGN §1.4 step 6).
@@ -74,7 +75,7 @@ func (a *Aggregator) Window(domain string) Window {
 	o := a.opts
 	w := Window{Domain: domain, Reasons: []string{}, Failures: []Failure{}, Ignored: []Failure{},
 		Settings: WindowArgs{o.CleanDays, o.MinReportDays, o.MaxLagDays, a.asOf.String()}}
-	d := a.domains[domain]
+	d := a.tally.domains[domain]
 	if d == nil {
 		d = newDomainAgg()
 	}
@@ -180,11 +181,12 @@ func (d *domainAgg) dayList(from, to utcDay) []Day {
 // failures lists aggregated failures, blocking ones first, then by
 // sessions.
 func failures(m map[failureKey]*failureAgg, ignored bool) []Failure {
-	out := make([]Failure, 0, len(m))
+	rows := make([]Failure, 0, len(m))
+	var days dayNames
 	for k, f := range m {
 		row := Failure{
 			ResultType: k.resultType, Org: k.org, MX: k.mx, Sessions: f.sessions, Class: f.class,
-			Blocking: !ignored && blocks(f.class), FirstDay: f.first.String(), LastDay: f.last.String(), Reason: f.reason,
+			Blocking: !ignored && blocks(f.class), FirstDay: days.name(f.first), LastDay: days.name(f.last), Reason: f.reason,
 		}
 		if row.ResultType == "" {
 			row.ResultType = "unexplained"
@@ -192,19 +194,72 @@ func failures(m map[failureKey]*failureAgg, ignored bool) []Failure {
 		if k.sendingIP.IsValid() {
 			row.SendingIP = k.sendingIP.String()
 		}
-		out = append(out, row)
+		rows = append(rows, row)
 	}
-	slices.SortFunc(out, func(a, b Failure) int {
-		return cmp.Or(
-			boolOrder(b.Blocking, a.Blocking),
-			cmp.Compare(b.Sessions, a.Sessions),
-			cmp.Compare(a.ResultType, b.ResultType),
-			cmp.Compare(a.Org, b.Org),
-			cmp.Compare(a.SendingIP, b.SendingIP),
-			cmp.Compare(a.MX, b.MX),
-		)
-	})
-	return out
+	// Sorting indices moves 4 bytes where sorting rows would move a
+	// whole row; the rows are then moved once each, in place.
+	order := make([]int32, len(rows))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return compareFailures(&rows[a], &rows[b]) })
+	permute(rows, order)
+	return rows
+}
+
+// permute puts rows[order[i]] at rows[i], following each cycle of the
+// permutation; order is used up.
+func permute(rows []Failure, order []int32) {
+	for start := range order {
+		if order[start] < 0 {
+			continue
+		}
+		first := rows[start]
+		i := start
+		for int(order[i]) != start {
+			next := int(order[i])
+			rows[i], order[i] = rows[next], -1
+			i = next
+		}
+		rows[i], order[i] = first, -1
+	}
+}
+
+// compareFailures orders failures blocking first, then by sessions
+// (most first), result type, org, sending IP and MX.
+func compareFailures(a, b *Failure) int {
+	if c := boolOrder(b.Blocking, a.Blocking); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.Sessions, a.Sessions); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.ResultType, b.ResultType); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Org, b.Org); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.SendingIP, b.SendingIP); c != 0 {
+		return c
+	}
+	return strings.Compare(a.MX, b.MX)
+}
+
+// dayNames formats days, each once: a window lists tens of thousands of
+// failures, over a few dozen days.
+type dayNames map[utcDay]string
+
+func (n *dayNames) name(d utcDay) string {
+	if *n == nil {
+		*n = dayNames{}
+	}
+	s, ok := (*n)[d]
+	if !ok {
+		s = d.String()
+		(*n)[d] = s
+	}
+	return s
 }
 
 func otherPolicies(m map[string]*failureAgg) []Failure {
