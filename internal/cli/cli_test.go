@@ -32,8 +32,18 @@ func TestExpandSources(t *testing.T) {
 		}
 		return out
 	}
-	if diff := cmp.Diff([]string{"a/b/r2.json.gz", "a/r1.json", "c.eml"}, rel(s.files)); diff != "" {
+	if diff := cmp.Diff([]string{"c.eml"}, rel(s.files)); diff != "" {
 		t.Errorf("files mismatch (-want +got):\n%s", diff)
+	}
+	if len(s.dirs) != 1 || s.dirs[0].spec != "a" {
+		t.Fatalf("dirs = %+v, want the directory a", s.dirs)
+	}
+	var walked []string
+	if err := walkFiles(s.dirs[0].path, func(p string) { walked = append(walked, p) }); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"a/b/r2.json.gz", "a/r1.json"}, rel(walked)); diff != "" {
+		t.Errorf("files of a mismatch (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"https://r.example/x.json"}, s.urls); diff != "" {
 		t.Errorf("urls mismatch (-want +got):\n%s", diff)

@@ -36,16 +36,18 @@ type reader struct {
 }
 
 func (r *reader) read(ctx context.Context, s reportSources) diag.List {
-	srcs := append(append(make([]string, 0, len(s.files)+len(s.urls)), s.files...), s.urls...)
-	// Workers take the next source by index: a channel send per source
-	// would wake a worker per file, 100,000 times on a large corpus.
-	var next atomic.Int64
+	batches := make(chan []string, 4)
+	go r.produce(ctx, s, batches)
 	var wg sync.WaitGroup
-	for range min(readWorkers(len(s.urls)), len(srcs)) {
+	for range readWorkers(len(s.urls)) {
 		wg.Go(func() {
 			w := newReadWorker(r)
-			for i := next.Add(1) - 1; i < int64(len(srcs)) && ctx.Err() == nil; i = next.Add(1) - 1 {
-				w.one(ctx, srcs[i])
+			for batch := range batches {
+				for _, src := range batch {
+					if ctx.Err() == nil {
+						w.one(ctx, src)
+					}
+				}
 			}
 			w.shard.Flush()
 			w.file.closeDir()
@@ -54,6 +56,66 @@ func (r *reader) read(ctx context.Context, s reportSources) diag.List {
 	wg.Wait()
 	r.progress.done()
 	return r.diags
+}
+
+// sourceBatch is how many files a worker takes at once: a channel
+// operation per file would cost as much as opening it.
+const sourceBatch = 256
+
+// produce sends the sources to the workers in batches: the files, then
+// the files of each directory as the walk finds them, so that reading
+// starts before a large directory is walked to its end, then each URL on
+// its own, so that fetches run side by side. A file named twice is sent
+// once.
+func (r *reader) produce(ctx context.Context, s reportSources, batches chan<- []string) {
+	defer close(batches)
+	send := func(b []string) bool {
+		select {
+		case batches <- b:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for i := 0; i < len(s.files); i += sourceBatch {
+		if !send(s.files[i:min(i+sourceBatch, len(s.files))]) {
+			return
+		}
+	}
+	if !r.walkDirs(s, send) {
+		return
+	}
+	for _, u := range s.urls {
+		if !send([]string{u}) {
+			return
+		}
+	}
+}
+
+// walkDirs walks the directories of s, sending their files in batches.
+// It returns false when the run was cancelled.
+func (r *reader) walkDirs(s reportSources, send func([]string) bool) bool {
+	seen := make(map[string]bool, len(s.files))
+	for _, f := range s.files {
+		seen[f] = true
+	}
+	var batch []string
+	ok := true
+	for _, d := range s.dirs {
+		err := walkFiles(d.path, func(path string) {
+			if !ok || seen[path] {
+				return
+			}
+			seen[path] = true
+			if batch = append(batch, path); len(batch) == sourceBatch {
+				ok, batch = send(batch), nil
+			}
+		})
+		if err != nil {
+			r.add(diag.List{unreadableSource(d.spec, err)})
+		}
+	}
+	return ok && (len(batch) == 0 || send(batch))
 }
 
 // readWorker is the state one worker keeps from one source to the next:

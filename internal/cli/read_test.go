@@ -181,4 +181,17 @@ func TestReaderRead(t *testing.T) {
 	if n, dups, _ := got.Counts(); n != 300+1+lines || dups != lines {
 		t.Errorf("%d reports and %d duplicates, want %d and %d", n, dups, 300+1+lines, lines)
 	}
+
+	// The directory walked by the reader while it reads, with one file
+	// also named on its own: the same reports, that file read once.
+	walked := tlsrpt.NewAggregator(opts, nil)
+	r = &reader{dir: dir, agg: walked, progress: &progress{}}
+	r.read(context.Background(), reportSources{files: files[:1], dirs: []dirSource{{spec: ".", path: dir}}})
+	if diff := cmp.Diff(got.Window("example.com"), walked.Window("example.com")); diff != "" {
+		t.Errorf("window (-files +walked directory):\n%s", diff)
+	}
+	n1, d1, _ := got.Counts()
+	if n2, d2, _ := walked.Counts(); n1 != n2 || d1 != d2 {
+		t.Errorf("walked directory: %d reports and %d duplicates, want %d and %d", n2, d2, n1, d1)
+	}
 }

@@ -12,12 +12,17 @@ import (
 	"github.com/stsgate/stsgate/internal/diag"
 )
 
-// reportSources are the inputs of a report run: local files (directories
-// and globs already expanded) and https:// URLs.
+// reportSources are the inputs of a report run: local files (globs
+// already expanded), directories, whose files the reader reads as the
+// walk finds them, and https:// URLs.
 type reportSources struct {
 	files []string // paths as the OS opens them
+	dirs  []dirSource
 	urls  []string
 }
+
+// dirSource is a directory named by a source specification.
+type dirSource struct{ spec, path string }
 
 // expandSources turns source specifications into files and URLs (DESIGN
 // §1.1): a directory is walked recursively, a glob is expanded, an
@@ -33,8 +38,9 @@ func expandSources(dir string, specs []string) (reportSources, diag.List) {
 		case strings.HasPrefix(spec, "http://"):
 			diags.Add(sourceDiag(spec, "is a plain http:// URL; reports are only fetched over https", "use an https:// URL"))
 		default:
-			files, d := expandPath(dir, spec)
+			files, dirs, d := expandPath(dir, spec)
 			s.files = append(s.files, files...)
+			s.dirs = append(s.dirs, dirs...)
 			diags = append(diags, d...)
 		}
 	}
@@ -43,7 +49,7 @@ func expandSources(dir string, specs []string) (reportSources, diag.List) {
 	return s, diags
 }
 
-func expandPath(dir, spec string) ([]string, diag.List) {
+func expandPath(dir, spec string) ([]string, []dirSource, diag.List) {
 	p := spec
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(dir, p)
@@ -51,38 +57,55 @@ func expandPath(dir, spec string) ([]string, diag.List) {
 	if strings.ContainsAny(spec, "*?[") {
 		matches, err := filepath.Glob(p)
 		if err != nil || len(matches) == 0 {
-			return nil, diag.List{sourceDiag(spec, "matches no file", "check the pattern; it is relative to the repository")}
+			return nil, nil, diag.List{sourceDiag(spec, "matches no file", "check the pattern; it is relative to the repository")}
 		}
 		var files []string
 		for _, m := range matches {
 			f, _ := walk(m)
 			files = append(files, f...)
 		}
-		return files, nil
+		return files, nil, nil
 	}
-	files, err := walk(p)
-	if err != nil {
-		why := "cannot be read: " + err.Error()
-		if errors.Is(err, fs.ErrNotExist) {
-			why = "does not exist"
-		}
-		return nil, diag.List{sourceDiag(spec, why, "fix the path; it is relative to the repository")}
+	info, err := os.Stat(p)
+	switch {
+	case err != nil:
+		return nil, nil, diag.List{unreadableSource(spec, err)}
+	case info.IsDir():
+		return nil, []dirSource{{spec: spec, path: p}}, nil
 	}
-	return files, nil
+	return []string{p}, nil, nil
+}
+
+// unreadableSource is the diagnostic of a source that cannot be read.
+func unreadableSource(spec string, err error) diag.Diagnostic {
+	why := "cannot be read: " + err.Error()
+	if errors.Is(err, fs.ErrNotExist) {
+		why = "does not exist"
+	}
+	return sourceDiag(spec, why, "fix the path; it is relative to the repository")
 }
 
 // walk returns p if it is a file, or every regular file below it if it is
-// a directory. Hidden files and directories (.git, .gitkeep) are skipped.
+// a directory.
 func walk(p string) ([]string, error) {
+	var files []string
+	err := walkFiles(p, func(path string) { files = append(files, path) })
+	return files, err
+}
+
+// walkFiles calls found with p if it is a file, or with every regular
+// file below it, in lexical order, if it is a directory. Hidden files and
+// directories (.git, .gitkeep) are skipped.
+func walkFiles(p string, found func(string)) error {
 	info, err := os.Stat(p)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if !info.IsDir() {
-		return []string{p}, nil
+		found(p)
+		return nil
 	}
-	var files []string
-	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+	return filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
 			return err
@@ -92,11 +115,10 @@ func walk(p string) ([]string, error) {
 			}
 			return nil
 		case d.Type().IsRegular():
-			files = append(files, path)
+			found(path)
 		}
 		return nil
 	})
-	return files, err
 }
 
 func sourceDiag(spec, why, hint string) diag.Diagnostic {
