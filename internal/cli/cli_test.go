@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -75,5 +77,36 @@ func TestParseAsOf(t *testing.T) {
 	}
 	if _, err := parseAsOf("last week", now); err == nil {
 		t.Error("parseAsOf(\"last week\") succeeded")
+	}
+}
+
+// TestFoldNotices: the same notice about many reports is named for the
+// first few and counted for the rest; anything else is kept whole.
+func TestFoldNotices(t *testing.T) {
+	t.Parallel()
+	var l diag.List
+	for i := range 5 {
+		d := diag.New(diag.ReportNoTimezone, "no time zone", "")
+		d.Domain, d.Subject = "example.com", fmt.Sprintf("r%d.json", i)
+		l = append(l, d)
+		w := diag.New(diag.ReportDKIMUnverified, "unsigned", "")
+		w.Severity, w.Domain, w.Subject = diag.Warning, "example.com", fmt.Sprintf("m%d.eml", i)
+		l = append(l, w)
+	}
+	other := diag.New(diag.ReportNoTimezone, "no time zone either", "")
+	other.Domain, other.Subject = "example.com", "x.json"
+	l = append(l, other)
+	var got []string
+	for _, d := range foldNotices(l, 3) {
+		got = append(got, d.Subject+": "+d.Message)
+	}
+	want := []string{
+		"m0.eml: unsigned", "m1.eml: unsigned", "m2.eml: unsigned", "m3.eml: unsigned", "m4.eml: unsigned",
+		"r0.json: no time zone", "r1.json: no time zone", "r2.json: no time zone (and 2 more reports like it)",
+		"x.json: no time zone either",
+	}
+	slices.Sort(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("folded (-want +got):\n%s", diff)
 	}
 }

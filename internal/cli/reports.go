@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/stsgate/stsgate/internal/config"
@@ -182,5 +184,46 @@ func readReports(ctx context.Context, env Env, cfg config.Config, dir string, s 
 	if cfg.ReportsTokenEnv != "" {
 		r.token = env.getenv(cfg.ReportsTokenEnv)
 	}
-	return r.read(ctx, s)
+	return foldNotices(r.read(ctx, s), maxSameNotices)
+}
+
+// maxSameNotices is how many reports are named for one harmless quirk.
+const maxSameNotices = 3
+
+// foldNotices keeps the first limit notices that say the same thing about
+// different reports (a sender that leaves out the time zone does so in
+// every report) and counts the rest in the last one kept, so that they do
+// not crowd out the findings about the policy in annotations and the job
+// summary. Warnings and errors are never folded.
+func foldNotices(l diag.List, limit int) diag.List {
+	type key struct {
+		code            diag.Code
+		domain, message string
+	}
+	l = slices.Clone(l)
+	l.Sort()
+	kept := map[key]int{} // index in out of the last one kept
+	seen := map[key]int{}
+	out := l[:0]
+	for _, d := range l {
+		k := key{d.Code, d.Domain, d.Message}
+		if d.Severity != diag.Notice || d.Subject == "" {
+			out = append(out, d)
+			continue
+		}
+		if seen[k]++; seen[k] <= limit {
+			kept[k] = len(out)
+			out = append(out, d)
+		}
+	}
+	for k, n := range seen {
+		if n > limit {
+			more := fmt.Sprintf("%d more reports", n-limit)
+			if n-limit == 1 {
+				more = "1 more report"
+			}
+			out[kept[k]].Message += " (and " + more + " like it)"
+		}
+	}
+	return out
 }
