@@ -92,18 +92,7 @@ func windowReasons(w *tlsrpt.Window) string {
 }
 
 func reasonText(reason string, w *tlsrpt.Window) string {
-	s := w.Settings
-	switch reason {
-	case tlsrpt.ReasonNoReports:
-		return "no-reports: no TLS-RPT report covers the domain"
-	case tlsrpt.ReasonStreakShort:
-		return fmt.Sprintf("streak-short: %d clean days in a row, %d needed", w.CleanStreak, s.CleanDays)
-	case tlsrpt.ReasonReportsStale:
-		return fmt.Sprintf("reports-stale: the newest report is for %s, more than %d days before %s", w.LastDay, s.MaxLagDays, s.AsOf)
-	case tlsrpt.ReasonCoverageLow:
-		return fmt.Sprintf("coverage-low: %d of the last %d days have reports, %d needed", w.CoveredDays, s.CleanDays, s.MinReportDays)
-	}
-	return reason
+	return reason + ": " + w.Why(reason)
 }
 
 func orUnknown(s, unknown string) string {

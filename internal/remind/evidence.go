@@ -69,16 +69,7 @@ func notCleanText(s State) string {
 	}
 	var why []string
 	for _, reason := range w.Reasons {
-		switch reason {
-		case tlsrpt.ReasonNoReports:
-			why = append(why, "no report covers the domain")
-		case tlsrpt.ReasonStreakShort:
-			why = append(why, fmt.Sprintf("%d clean days in a row, %d needed", w.CleanStreak, s.CleanDays))
-		case tlsrpt.ReasonReportsStale:
-			why = append(why, "the newest report is for "+w.LastDay+", too long ago")
-		case tlsrpt.ReasonCoverageLow:
-			why = append(why, fmt.Sprintf("only %d of the last %d days have reports", w.CoveredDays, s.CleanDays))
-		}
+		why = append(why, w.Why(reason))
 	}
 	if len(why) == 0 {
 		return "the reports do not prove the policy yet"

@@ -50,7 +50,7 @@ func cleanWindow() *tlsrpt.Window {
 		Reasons: []string{}, Days: days("2026-11-27", 17), Failures: []tlsrpt.Failure{
 			{ResultType: "validation-failure", Org: "Exotic Mail | <b>Ltd</b>", SendingIP: "203.0.113.9", MX: "mail.example.com",
 				Sessions: 2, Class: tlsrpt.ClassUnrecognized, FirstDay: "2026-11-20", LastDay: "2026-11-21"},
-		}, Ignored: []tlsrpt.Failure{}}
+		}, Ignored: []tlsrpt.Failure{}, Settings: windowArgs}
 }
 
 // dirtyWindow is a window with a blocking failure on 2026-11-20.
@@ -59,8 +59,11 @@ func dirtyWindow() *tlsrpt.Window {
 		Reasons: []string{tlsrpt.ReasonStreakShort}, Days: days("2026-11-27", 17, "2026-11-20"), Failures: []tlsrpt.Failure{
 			{ResultType: "certificate-expired", Org: "Google Inc.", SendingIP: "209.85.220.41", MX: "mail.example.com",
 				Sessions: 4, Class: tlsrpt.ClassOurs, Blocking: true, FirstDay: "2026-11-20", LastDay: "2026-11-20"},
-		}, Ignored: []tlsrpt.Failure{}}
+		}, Ignored: []tlsrpt.Failure{}, Settings: windowArgs}
 }
+
+// windowArgs are the settings the test windows were computed with.
+var windowArgs = tlsrpt.WindowArgs{CleanDays: 14, MinReportDays: 7, MaxLagDays: 3, AsOf: "2026-11-28"}
 
 // manyFailures is a window with n blocking failure groups.
 func manyFailures(n int) *tlsrpt.Window {

@@ -32,16 +32,7 @@ func windowVerdict(win *tlsrpt.Window) string {
 	}
 	var why []string
 	for _, r := range win.Reasons {
-		switch r {
-		case tlsrpt.ReasonNoReports:
-			why = append(why, "no reports cover the domain")
-		case tlsrpt.ReasonStreakShort:
-			why = append(why, fmt.Sprintf("%d clean days in a row, need %d", win.CleanStreak, s.CleanDays))
-		case tlsrpt.ReasonReportsStale:
-			why = append(why, fmt.Sprintf("newest report is for %s, more than %d days before %s", win.LastDay, s.MaxLagDays, s.AsOf))
-		case tlsrpt.ReasonCoverageLow:
-			why = append(why, fmt.Sprintf("only %d of the last %d days have reports, need %d", win.CoveredDays, s.CleanDays, s.MinReportDays))
-		}
+		why = append(why, win.Why(r))
 	}
 	return "not clean: " + strings.Join(why, "; ")
 }

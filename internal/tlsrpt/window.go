@@ -2,6 +2,7 @@ package tlsrpt
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -13,6 +14,24 @@ const (
 	ReasonReportsStale = "reports-stale"
 	ReasonCoverageLow  = "coverage-low"
 )
+
+// Why explains one of w.Reasons in words, with the numbers behind it, for
+// every place that shows a verdict: the text report, the job summary, the
+// gate's finding and the reminder issue.
+func (w *Window) Why(reason string) string {
+	s := w.Settings
+	switch reason {
+	case ReasonNoReports:
+		return "no TLS-RPT report covers the domain"
+	case ReasonStreakShort:
+		return fmt.Sprintf("%d clean days in a row, %d needed", w.CleanStreak, s.CleanDays)
+	case ReasonReportsStale:
+		return fmt.Sprintf("the newest report is for %s, more than %d days before %s", w.LastDay, s.MaxLagDays, s.AsOf)
+	case ReasonCoverageLow:
+		return fmt.Sprintf("%d of the last %d days have reports, %d needed", w.CoveredDays, s.CleanDays, s.MinReportDays)
+	}
+	return reason
+}
 
 // Day statuses.
 const (

@@ -242,3 +242,21 @@ func TestSpanOf(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowWhy: each reason is explained with the numbers behind it.
+func TestWindowWhy(t *testing.T) {
+	t.Parallel()
+	w := &Window{CleanStreak: 9, LastDay: "2026-11-20", CoveredDays: 5,
+		Settings: WindowArgs{CleanDays: 14, MinReportDays: 7, MaxLagDays: 3, AsOf: "2026-11-28"}}
+	for reason, want := range map[string]string{
+		ReasonNoReports:    "no TLS-RPT report covers the domain",
+		ReasonStreakShort:  "9 clean days in a row, 14 needed",
+		ReasonReportsStale: "the newest report is for 2026-11-20, more than 3 days before 2026-11-28",
+		ReasonCoverageLow:  "5 of the last 14 days have reports, 7 needed",
+		"future-reason":    "future-reason",
+	} {
+		if got := w.Why(reason); got != want {
+			t.Errorf("Why(%s) = %q, want %q", reason, got, want)
+		}
+	}
+}
