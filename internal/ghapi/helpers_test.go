@@ -1,11 +1,9 @@
 package ghapi_test
 
 import (
-	"context"
 	"errors"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,32 +20,12 @@ const (
 // now is the clock of the client and the fake.
 var now = time.Date(2026, 11, 28, 10, 30, 0, 0, time.UTC)
 
-// sleeper records the waits the client asks for and returns at once, or
-// with ctx's error.
-type sleeper struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (s *sleeper) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.waits = append(s.waits, d)
-	return ctx.Err()
-}
-
-func (s *sleeper) recorded() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waits...)
-}
-
 // env is a client talking to a fresh fake.
 type env struct {
 	c     *ghapi.Client
 	srv   *ghfake.Server
 	repo  *ghfake.Repo
-	sleep *sleeper
+	sleep *ghfake.Sleeper
 }
 
 // setup starts a fake that requires the token and a client for it.
@@ -56,10 +34,10 @@ func setup(t *testing.T) env {
 	srv := ghfake.New(t)
 	srv.RequireToken(token)
 	srv.SetNow(func() time.Time { return now })
-	e := env{srv: srv, repo: srv.Repo(owner, name), sleep: &sleeper{}}
+	e := env{srv: srv, repo: srv.Repo(owner, name), sleep: &ghfake.Sleeper{}}
 	c, err := ghapi.New(ghapi.Options{
 		Token: token, BaseURL: srv.URL(), HTTPClient: srv.Client(),
-		Retry: ghapi.Retry{Sleep: e.sleep.sleep, Now: func() time.Time { return now }},
+		Retry: ghapi.Retry{Sleep: e.sleep.Sleep, Now: func() time.Time { return now }},
 	})
 	if err != nil {
 		t.Fatal(err)

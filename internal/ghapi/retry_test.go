@@ -61,7 +61,7 @@ func TestRetry(t *testing.T) {
 			err := issueCall(e, tt.method)
 			checkClass(t, err, tt.wantErr)
 			noToken(t, err)
-			if diff := cmp.Diff(tt.wantWaits, e.sleep.recorded()); diff != "" {
+			if diff := cmp.Diff(tt.wantWaits, e.sleep.Waits()); diff != "" {
 				t.Errorf("waits (-want +got):\n%s", diff)
 			}
 			if got := len(e.srv.Requests()); got != tt.wantReqs {
@@ -163,9 +163,9 @@ func TestTransportErrorRetried(t *testing.T) {
 	srv := ghfake.New(t)
 	srv.Repo(owner, name).SetFile("main", "a", "b")
 	for _, fails := range []int{1, 3} {
-		sl := &sleeper{}
+		sl := &ghfake.Sleeper{}
 		hc := &http.Client{Transport: &flaky{n: fails, next: srv.Client().Transport}}
-		c, err := ghapi.New(ghapi.Options{BaseURL: srv.URL(), HTTPClient: hc, Retry: ghapi.Retry{Sleep: sl.sleep}})
+		c, err := ghapi.New(ghapi.Options{BaseURL: srv.URL(), HTTPClient: hc, Retry: ghapi.Retry{Sleep: sl.Sleep}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,8 +173,8 @@ func TestTransportErrorRetried(t *testing.T) {
 		if wantErr := fails >= 3; (err != nil) != wantErr {
 			t.Errorf("%d failures: err = %v, want error %t", fails, err, wantErr)
 		}
-		if len(sl.recorded()) != min(fails, 2) {
-			t.Errorf("%d failures: waits %v", fails, sl.recorded())
+		if len(sl.Waits()) != min(fails, 2) {
+			t.Errorf("%d failures: waits %v", fails, sl.Waits())
 		}
 	}
 }

@@ -20,40 +20,21 @@ const (
 	repoName = "mail"
 )
 
-// sleeper records the waits the client asks for and returns at once.
-type sleeper struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (s *sleeper) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.waits = append(s.waits, d)
-	return ctx.Err()
-}
-
-func (s *sleeper) recorded() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waits...)
-}
-
 // env is a ghapi client talking to a fresh fake.
 type env struct {
 	srv    *ghfake.Server
 	repo   *ghfake.Repo
 	client *ghapi.Client
-	sleeps *sleeper
+	sleeps *ghfake.Sleeper
 }
 
 func newEnv(t *testing.T) env {
 	t.Helper()
 	srv := ghfake.New(t)
 	srv.SetNow(func() time.Time { return now })
-	e := env{srv: srv, repo: srv.Repo(owner, repoName), sleeps: &sleeper{}}
+	e := env{srv: srv, repo: srv.Repo(owner, repoName), sleeps: &ghfake.Sleeper{}}
 	c, err := ghapi.New(ghapi.Options{BaseURL: srv.URL(), HTTPClient: srv.Client(),
-		Retry: ghapi.Retry{Sleep: e.sleeps.sleep, Now: func() time.Time { return now }}})
+		Retry: ghapi.Retry{Sleep: e.sleeps.Sleep, Now: func() time.Time { return now }}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,8 +289,8 @@ func TestSyncSecondaryLimit(t *testing.T) {
 	e := newEnv(t)
 	e.srv.Fail(ghfake.SecondaryLimit(30*time.Second).On("POST", "/repos/*/*/issues"))
 	e.sync(t, readyState())
-	if e.only(t).State != "open" || fmt.Sprint(e.sleeps.recorded()) != "[30s]" {
-		t.Errorf("waits %v, issues %s", e.sleeps.recorded(), e.repo.Summary())
+	if e.only(t).State != "open" || fmt.Sprint(e.sleeps.Waits()) != "[30s]" {
+		t.Errorf("waits %v, issues %s", e.sleeps.Waits(), e.repo.Summary())
 	}
 
 	e = newEnv(t)
@@ -319,7 +300,7 @@ func TestSyncSecondaryLimit(t *testing.T) {
 	if !errors.As(err, &limit) || len(e.repo.Issues()) != 0 {
 		t.Errorf("Sync error = %v, want a *ghapi.RateLimitError and no issue", err)
 	}
-	if n := len(e.sleeps.recorded()); n != 2 {
+	if n := len(e.sleeps.Waits()); n != 2 {
 		t.Errorf("%d waits, want 2 (3 attempts)", n)
 	}
 }
