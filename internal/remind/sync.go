@@ -191,7 +191,7 @@ func (a *applier) fail(err error) error {
 	}
 	if !a.denied {
 		a.out.Warnings.Add(diag.New(diag.IssuePermission,
-			fmt.Sprintf("the reminder issues of %s/%s were not updated: %v", a.opts.Owner, a.opts.Repo, err),
+			fmt.Sprintf("the reminder issues of %s/%s were not updated (%v), so they may still tell people to do what is already done, or not tell them what is now needed", a.opts.Owner, a.opts.Repo, err),
 			fmt.Sprintf("add %q to the permissions of the workflow", perm.Permission)))
 	}
 	a.denied = true
@@ -220,8 +220,8 @@ func (a *applier) applyAll(ctx context.Context, writes []Write, bounded bool) er
 	}
 	if over > 0 {
 		a.out.Warnings.Add(diag.New(diag.IssueWriteLimit,
-			fmt.Sprintf("%d planned issue changes were left for the next run: one run makes at most %d writes", over, a.opts.MaxWrites),
-			"raise the write limit, or let the next scheduled run continue"))
+			fmt.Sprintf("%d planned issue changes were left for the next run: one run makes at most %d writes, so that a run that goes wrong cannot flood the repository", over, a.opts.MaxWrites),
+			"nothing to do: the next scheduled run continues where this one stopped; run the workflow by hand to catch up sooner"))
 	}
 	return nil
 }
