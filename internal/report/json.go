@@ -61,7 +61,10 @@ func WriteJSON(w io.Writer, r Result) error {
 			Subject: d.Subject, Message: d.Message, Hint: d.Hint, Ref: d.Ref,
 		})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(appendIndented(make([]byte, 0, len(b)+len(b)/2), b), '\n'))
+	return err
 }
