@@ -12,21 +12,21 @@ import (
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
-func TestAppendIndented(t *testing.T) {
+func TestWriteIndented(t *testing.T) {
 	for _, in := range []string{
 		`{}`, `[]`, `{"a":[]}`, `{"a":{},"b":[1,2,{"c":null}]}`, `"x"`, `17`,
 		`{"a\"b:{[,":"c\\\\","d":"\u003c{}\u003e"}`, `[[[]],[{}],""]`,
 	} {
 		want := indentWithStdlib(t, []byte(in))
-		if got := appendIndented(nil, []byte(in)); !bytes.Equal(got, want) {
-			t.Errorf("appendIndented(%s) =\n%s\nwant\n%s", in, got, want)
+		if got := indented(t, []byte(in)); !bytes.Equal(got, want) {
+			t.Errorf("writeIndented(%s) =\n%s\nwant\n%s", in, got, want)
 		}
 	}
 }
 
-// FuzzAppendIndented holds appendIndented to json.Indent on every valid
+// FuzzWriteIndented holds writeIndented to json.Indent on every valid
 // JSON value, compacted as json.Marshal would leave it.
-func FuzzAppendIndented(f *testing.F) {
+func FuzzWriteIndented(f *testing.F) {
 	f.Add([]byte(`{"a":[1,{"b":"c\"]"}],"d":{}}`))
 	if b, err := os.ReadFile(filepath.Join("testdata", "sample.json")); err == nil {
 		f.Add(b)
@@ -37,10 +37,19 @@ func FuzzAppendIndented(f *testing.F) {
 			return
 		}
 		want := indentWithStdlib(t, compact.Bytes())
-		if got := appendIndented(nil, compact.Bytes()); !bytes.Equal(got, want) {
-			t.Fatalf("appendIndented(%q) =\n%q\nwant\n%q", compact.Bytes(), got, want)
+		if got := indented(t, compact.Bytes()); !bytes.Equal(got, want) {
+			t.Fatalf("writeIndented(%q) =\n%q\nwant\n%q", compact.Bytes(), got, want)
 		}
 	})
+}
+
+func indented(t *testing.T, compact []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := writeIndented(&b, compact); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func indentWithStdlib(t *testing.T, compact []byte) []byte {

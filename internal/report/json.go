@@ -65,6 +65,5 @@ func WriteJSON(w io.Writer, r Result) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(append(appendIndented(make([]byte, 0, len(b)+len(b)/2), b), '\n'))
-	return err
+	return writeIndented(w, append(b, '\n'))
 }
