@@ -95,9 +95,12 @@ func (r *reader) produce(ctx context.Context, s reportSources, batches chan<- []
 // walkDirs walks the directories of s, sending their files in batches.
 // It returns false when the run was cancelled.
 func (r *reader) walkDirs(s reportSources, send func([]string) bool) bool {
-	seen := make(map[string]bool, len(s.files))
-	for _, f := range s.files {
-		seen[f] = true
+	var seen map[string]bool // only where a file can be found twice
+	if s.overlap() {
+		seen = make(map[string]bool, len(s.files))
+		for _, f := range s.files {
+			seen[f] = true
+		}
 	}
 	var batch []string
 	ok := true
@@ -106,7 +109,9 @@ func (r *reader) walkDirs(s reportSources, send func([]string) bool) bool {
 			if !ok || seen[path] {
 				return
 			}
-			seen[path] = true
+			if seen != nil {
+				seen[path] = true
+			}
 			if batch = append(batch, path); len(batch) == sourceBatch {
 				ok, batch = send(batch), nil
 			}

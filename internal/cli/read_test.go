@@ -183,15 +183,44 @@ func TestReaderRead(t *testing.T) {
 	}
 
 	// The directory walked by the reader while it reads, with one file
-	// also named on its own: the same reports, that file read once.
+	// and one subdirectory also named on their own: the same reports,
+	// each file read once.
 	walked := tlsrpt.NewAggregator(opts, nil)
 	r = &reader{dir: dir, agg: walked, progress: &progress{}}
-	r.read(context.Background(), reportSources{files: files[:1], dirs: []dirSource{{spec: ".", path: dir}}})
+	r.read(context.Background(), reportSources{files: files[:1], dirs: []dirSource{{spec: ".", path: dir}, {spec: "d1", path: filepath.Join(dir, "d1")}}})
 	if diff := cmp.Diff(got.Window("example.com"), walked.Window("example.com")); diff != "" {
 		t.Errorf("window (-files +walked directory):\n%s", diff)
 	}
 	n1, d1, _ := got.Counts()
 	if n2, d2, _ := walked.Counts(); n1 != n2 || d1 != d2 {
 		t.Errorf("walked directory: %d reports and %d duplicates, want %d and %d", n2, d2, n1, d1)
+	}
+}
+
+func TestSourcesOverlap(t *testing.T) {
+	t.Parallel()
+	dirs := func(paths ...string) []dirSource {
+		var d []dirSource
+		for _, p := range paths {
+			d = append(d, dirSource{spec: p, path: p})
+		}
+		return d
+	}
+	for _, tc := range []struct {
+		s    reportSources
+		want bool
+	}{
+		{reportSources{dirs: dirs("reports")}, false},
+		{reportSources{dirs: dirs("reports", "reports-old"), files: []string{"reportsx/a.json", "a.json"}}, false},
+		{reportSources{dirs: dirs("reports", "reports")}, true},
+		{reportSources{dirs: dirs("reports", "reports/2026")}, true},
+		{reportSources{dirs: dirs("reports/2026", "reports")}, true},
+		{reportSources{dirs: dirs("reports"), files: []string{"reports/2026/a.json"}}, true},
+		{reportSources{dirs: dirs("/"), files: []string{"/a.json"}}, true},
+		{reportSources{files: []string{"a.json", "a.json"}}, false}, // expandSources compacts files
+	} {
+		if got := tc.s.overlap(); got != tc.want {
+			t.Errorf("%+v: overlap() = %v, want %v", tc.s, got, tc.want)
+		}
 	}
 }

@@ -24,6 +24,33 @@ type reportSources struct {
 // dirSource is a directory named by a source specification.
 type dirSource struct{ spec, path string }
 
+// overlap reports whether a directory of s is, or is inside, another
+// one, or holds one of its files: whether the same path can come up
+// twice.
+func (s reportSources) overlap() bool {
+	for i, d := range s.dirs {
+		for j, o := range s.dirs {
+			if i != j && within(d.path, o.path) {
+				return true
+			}
+		}
+		for _, f := range s.files {
+			if within(f, d.path) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// within reports whether the clean path p is dir or inside it.
+func within(p, dir string) bool {
+	if !strings.HasSuffix(dir, string(filepath.Separator)) {
+		dir += string(filepath.Separator)
+	}
+	return p+string(filepath.Separator) == dir || strings.HasPrefix(p, dir)
+}
+
 // expandSources turns source specifications into files and URLs (DESIGN
 // §1.1): a directory is walked recursively, a glob is expanded, an
 // https:// URL is kept. Relative paths are relative to dir. Specifications
