@@ -150,12 +150,16 @@ func (t *tally) domain(name string) *domainAgg {
 	return d
 }
 
-// merge adds the evidence of o to t.
+// merge adds the evidence of o, which it takes over, to t.
 func (t *tally) merge(o *tally) {
 	t.reports += o.reports
 	t.unassigned += o.unassigned
 	for name, d := range o.domains {
-		t.domain(name).merge(d)
+		if t.domains[name] == nil {
+			t.domains[name] = d // o is not used again
+			continue
+		}
+		t.domains[name].merge(d)
 	}
 }
 

@@ -9,8 +9,9 @@ import (
 // domainAgg is the evidence for one policy domain.
 type domainAgg struct {
 	days          map[utcDay]*dayAgg
-	failures      map[failureKey]*failureAgg
-	ignored       map[failureKey]*failureAgg
+	names         nameTable // of the keys of failures and ignored
+	failures      failureSet
+	ignored       failureSet
 	otherPolicies map[string]*failureAgg // by mx set, entries not counted (J27)
 	policyMX      lastMXSet
 }
@@ -38,17 +39,18 @@ type dayAgg struct {
 }
 
 type failureAgg struct {
-	class       string
 	sessions    int64
 	first, last utcDay
-	reason      string // of the ignore rule
+	class       failureClass
+	rule        int32 // index+1 in Options.Ignore of the rule that removes it; 0: none
 }
 
 func newDomainAgg() *domainAgg {
 	return &domainAgg{
 		days:          map[utcDay]*dayAgg{},
-		failures:      map[failureKey]*failureAgg{},
-		ignored:       map[failureKey]*failureAgg{},
+		names:         newNameTable(),
+		failures:      newFailureSet(),
+		ignored:       newFailureSet(),
 		otherPolicies: map[string]*failureAgg{},
 	}
 }
@@ -79,7 +81,7 @@ func (d *domainAgg) add(o *Options, want []string, org string, p *PolicyResult, 
 	case "no-policy-found":
 		// J8 and DESIGN §1.8: the sender did not see the policy, so its
 		// sessions are no evidence for it; the utcDay is dirty.
-		d.fail(o, failureKey{resultType: "no-policy-found", org: org}, ClassNoPolicy, p.Successful+p.Failed, s, asOf, p.Domain)
+		d.fail(o, failureKey{resultType: "no-policy-found", org: org}, classNoPolicy, p.Successful+p.Failed, s, asOf, p.Domain)
 		return true
 	case "tlsa":
 		d.details(o, org, p, s, asOf, true) // DANE evidence only
@@ -118,7 +120,7 @@ func (d *domainAgg) details(o *Options, org string, p *PolicyResult, s dayRange,
 		k := failureKey{resultType: f.ResultType, org: org, sendingIP: f.SendingIP, mx: f.ReceivingMX}
 		class := o.classify(f.ResultType, org, f.SendingIP)
 		if dane {
-			class = ClassDANE
+			class = classDANE
 		}
 		d.fail(o, k, class, f.Sessions, s, asOf, p.Domain)
 	}
@@ -129,21 +131,20 @@ func (d *domainAgg) details(o *Options, org string, p *PolicyResult, s dayRange,
 }
 
 // fail records a failure, unless an ignore rule removes it first.
-func (d *domainAgg) fail(o *Options, k failureKey, class string, sessions int64, s dayRange, asOf utcDay, domain string) {
-	target := d.failures
-	var reason string
-	if r := o.ignored(domain, k); r != nil {
-		target, reason = d.ignored, r.Reason
+func (d *domainAgg) fail(o *Options, k failureKey, class failureClass, sessions int64, s dayRange, asOf utcDay, domain string) {
+	target := &d.failures
+	rule := o.ignoredBy(domain, k)
+	if rule != 0 {
+		target = &d.ignored
 	}
 	last := min(s.end-1, asOf)
-	f := target[k]
-	if f == nil {
-		f = &failureAgg{class: class, first: s.first, last: last, reason: reason}
-		target[k] = f
+	if f, added := target.get(d.names.failureID(k)); added {
+		*f = failureAgg{sessions: sessions, first: s.first, last: last, class: class, rule: int32(rule)}
+	} else {
+		f.sessions += sessions
+		f.first, f.last = min(f.first, s.first), max(f.last, last)
 	}
-	f.sessions += sessions
-	f.first, f.last = min(f.first, s.first), max(f.last, last)
-	if reason != "" || !blocks(class) {
+	if rule != 0 || !class.blocks() {
 		return
 	}
 	n := int64(s.days())
@@ -186,19 +187,31 @@ func (d *domainAgg) merge(o *domainAgg) {
 		a.covered = a.covered || oa.covered
 		a.dirty = a.dirty || oa.dirty
 	}
-	mergeFailures(d.failures, o.failures)
-	mergeFailures(d.ignored, o.ignored)
-	mergeFailures(d.otherPolicies, o.otherPolicies)
+	d.mergeFailures(&d.failures, o, &o.failures)
+	d.mergeFailures(&d.ignored, o, &o.ignored)
+	for mx, of := range o.otherPolicies {
+		if f := d.otherPolicies[mx]; f != nil {
+			f.add(of)
+		} else {
+			d.otherPolicies[mx] = of
+		}
+	}
 }
 
-func mergeFailures[K comparable](into, from map[K]*failureAgg) {
-	for k, of := range from {
-		f := into[k]
-		if f == nil {
-			into[k] = of
-			continue
+// mergeFailures adds the failures from, numbered by o.names, to into.
+func (d *domainAgg) mergeFailures(into *failureSet, o *domainAgg, from *failureSet) {
+	for i, id := range from.keys {
+		of := &from.aggs[i]
+		if f, added := into.get(d.names.failureID(o.names.key(id))); added {
+			*f = *of
+		} else {
+			f.add(of)
 		}
-		f.sessions += of.sessions
-		f.first, f.last = min(f.first, of.first), max(f.last, of.last)
 	}
+}
+
+// add adds the sessions and days of o to f.
+func (f *failureAgg) add(o *failureAgg) {
+	f.sessions += o.sessions
+	f.first, f.last = min(f.first, o.first), max(f.last, o.last)
 }

@@ -23,6 +23,31 @@ const (
 	ClassNoPolicy = "no-policy-found"
 )
 
+// failureClass is a failure class as a small number, as every failure
+// group keeps it.
+type failureClass uint8
+
+const (
+	classOurs failureClass = iota + 1
+	classKnownSender
+	classUnrecognized
+	classDANE
+	classNoPolicy
+)
+
+var classNames = [...]string{
+	classOurs: ClassOurs, classKnownSender: ClassKnownSender, classUnrecognized: ClassUnrecognized,
+	classDANE: ClassDANE, classNoPolicy: ClassNoPolicy,
+}
+
+func (c failureClass) String() string { return classNames[c] }
+
+// blocks reports whether a failure of class c makes its days dirty
+// (DESIGN §1.4 step 3).
+func (c failureClass) blocks() bool {
+	return c == classOurs || c == classKnownSender || c == classNoPolicy
+}
+
 // oursResultType reports whether rt is one of the RFC 8460 §4.3 result
 // types that name a problem of the receiving domain. (A switch: it is
 // asked for every failure detail of every report, and needs no hash.)
@@ -72,16 +97,16 @@ type failureKey struct {
 
 // classify returns the class of a failure of result type rt reported by
 // org from ip. An empty rt is a failure the details do not explain.
-func (o *Options) classify(rt, org string, ip netip.Addr) string {
+func (o *Options) classify(rt, org string, ip netip.Addr) failureClass {
 	switch {
 	case oursResultType(rt):
-		return ClassOurs
+		return classOurs
 	case daneResultType(rt):
-		return ClassDANE
+		return classDANE
 	case o.isKnownSender(org, ip):
-		return ClassKnownSender
+		return classKnownSender
 	}
-	return ClassUnrecognized
+	return classUnrecognized
 }
 
 func (o *Options) isKnownSender(org string, ip netip.Addr) bool {
@@ -96,8 +121,9 @@ func (o *Options) isKnownSender(org string, ip netip.Addr) bool {
 	return false
 }
 
-// ignored returns the rule that removes the failure, if any.
-func (o *Options) ignored(domain string, k failureKey) *IgnoreRule {
+// ignoredBy returns the index+1 in o.Ignore of the rule that removes the
+// failure, or 0.
+func (o *Options) ignoredBy(domain string, k failureKey) int {
 	for i := range o.Ignore {
 		r := &o.Ignore[i]
 		switch {
@@ -108,11 +134,7 @@ func (o *Options) ignored(domain string, k failureKey) *IgnoreRule {
 			r.Prefix.IsValid() && !(k.sendingIP.IsValid() && r.Prefix.Contains(k.sendingIP)):
 			continue
 		}
-		return r
+		return i + 1
 	}
-	return nil
-}
-
-func blocks(class string) bool {
-	return class == ClassOurs || class == ClassKnownSender || class == ClassNoPolicy
+	return 0
 }

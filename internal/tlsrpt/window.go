@@ -107,8 +107,8 @@ func (a *Aggregator) Window(domain string) Window {
 		from, to = last-utcDay(o.CleanDays)+1, last
 	}
 	w.Days = d.dayList(from, to)
-	w.Failures = failures(d.failures, false)
-	w.Ignored = failures(d.ignored, true)
+	w.Failures = d.failureRows(&d.failures, &o, false)
+	w.Ignored = d.failureRows(&d.ignored, &o, true)
 	w.OtherPolicies = otherPolicies(d.otherPolicies)
 	if !ok {
 		w.Reasons = append(w.Reasons, ReasonNoReports)
@@ -197,15 +197,19 @@ func (d *domainAgg) dayList(from, to utcDay) []Day {
 	return out
 }
 
-// failures lists aggregated failures, blocking ones first, then by
+// failureRows lists the failures of set, blocking ones first, then by
 // sessions.
-func failures(m map[failureKey]*failureAgg, ignored bool) []Failure {
-	rows := make([]Failure, 0, len(m))
+func (d *domainAgg) failureRows(set *failureSet, o *Options, ignored bool) []Failure {
+	rows := make([]Failure, 0, set.len())
 	var days dayNames
-	for k, f := range m {
+	for i, id := range set.keys {
+		f, k := &set.aggs[i], d.names.key(id)
 		row := Failure{
-			ResultType: k.resultType, Org: k.org, MX: k.mx, Sessions: f.sessions, Class: f.class,
-			Blocking: !ignored && blocks(f.class), FirstDay: days.name(f.first), LastDay: days.name(f.last), Reason: f.reason,
+			ResultType: k.resultType, Org: k.org, MX: k.mx, Sessions: f.sessions, Class: f.class.String(),
+			Blocking: !ignored && f.class.blocks(), FirstDay: days.name(f.first), LastDay: days.name(f.last),
+		}
+		if f.rule != 0 {
+			row.Reason = o.Ignore[f.rule-1].Reason
 		}
 		if row.ResultType == "" {
 			row.ResultType = "unexplained"
