@@ -1,6 +1,9 @@
 package report
 
-import "io"
+import (
+	"bytes"
+	"io"
+)
 
 // writeIndented writes the compact JSON value src to w, indented by two
 // spaces per level, exactly as json.Indent(dst, src, "", "  ") would: a
@@ -55,15 +58,23 @@ func writeIndented(w io.Writer, src []byte) error {
 // stringEnd returns the index just past the string that starts with the
 // quote at src[i], or len(src) if it is not closed.
 func stringEnd(src []byte, i int) int {
-	for j := i + 1; j < len(src); j++ {
-		switch src[j] {
-		case '\\':
-			j++ // the escaped byte cannot end the string
-		case '"':
+	for j := i + 1; ; {
+		q := bytes.IndexByte(src[j:], '"')
+		if q < 0 {
+			return len(src)
+		}
+		j += q
+		// The quote ends the string unless an odd number of
+		// backslashes escapes it.
+		k := j
+		for k > i+1 && src[k-1] == '\\' {
+			k--
+		}
+		if (j-k)%2 == 0 {
 			return j + 1
 		}
+		j++
 	}
-	return len(src)
 }
 
 func appendNewline(dst []byte, depth int) []byte {

@@ -16,6 +16,7 @@ func TestWriteIndented(t *testing.T) {
 	for _, in := range []string{
 		`{}`, `[]`, `{"a":[]}`, `{"a":{},"b":[1,2,{"c":null}]}`, `"x"`, `17`,
 		`{"a\"b:{[,":"c\\\\","d":"\u003c{}\u003e"}`, `[[[]],[{}],""]`,
+		`["a\\\"b]","\\",{"\\\\":""}]`,
 	} {
 		want := indentWithStdlib(t, []byte(in))
 		if got := indented(t, []byte(in)); !bytes.Equal(got, want) {
