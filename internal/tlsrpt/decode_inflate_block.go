@@ -378,6 +378,13 @@ func (f *inflater) codes(out []byte, start, maxOut int) ([]byte, bool) {
 			}
 			buf[o] = byte(e >> valueShift)
 			o++
+			// Literals come in runs: take the next ones without going
+			// round the loop while their codes are at hand.
+			for e = lit[bb&(1<<litBits-1)]; nb >= 15 && e&kindMask == kindLiteral && o < len(buf); e = lit[bb&(1<<litBits-1)] {
+				bb, nb = bb>>(e&entryBitsMask), nb-uint(e&entryBitsMask)
+				buf[o] = byte(e >> valueShift)
+				o++
+			}
 			continue
 		}
 		ok = false
