@@ -249,22 +249,27 @@ func buildTable(table []uint32, lens []uint8, count [maxCodeBits + 1]int, mainBi
 	var sorted [maxLitSyms]uint16
 	syms := sortSymbols(lens, &count, sorted[:])
 	code, prevLen, size := 0, 0, 2
-	for len(syms) > 0 && int(lens[syms[0]]) <= int(mainBits) {
-		// Codes of up to mainBits bits take every entry their bits
-		// start: the entries of shorter codes are copied up as the
-		// table grows to the next length.
-		s := syms[0]
-		syms = syms[1:]
-		l := int(lens[s])
+	short := 0 // syms[:short] have codes of up to mainBits bits
+	for l := 1; l <= int(mainBits); l++ {
+		// Such codes take every entry their bits start: the entries
+		// of shorter codes are copied up as the table grows to the
+		// next length.
+		if count[l] == 0 {
+			continue
+		}
 		for ; size < 1<<l; size <<= 1 {
 			copy(table[size:2*size], table[:size])
 		}
 		code <<= l - prevLen
 		prevLen = l
-		table[bits.Reverse16(uint16(code))>>(16-l)] = entries[s] | uint32(l)
-		code++
-		count[l]--
+		for _, s := range syms[short : short+count[l]] {
+			table[bits.Reverse16(uint16(code))>>(16-l)] = entries[s] | uint32(l)
+			code++
+		}
+		short += count[l]
+		count[l] = 0
 	}
+	syms = syms[short:]
 	for ; size < mainSize; size <<= 1 {
 		copy(table[size:2*size], table[:size])
 	}
