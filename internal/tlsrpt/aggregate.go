@@ -1,7 +1,7 @@
 package tlsrpt
 
 import (
-	"crypto/sha256"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -42,8 +42,10 @@ type Aggregator struct {
 	policies map[string][]string // domain -> mx set of the evaluated policy (nil: do not compare)
 	all      bool                // aggregate every domain found
 
+	keySeeds [2]maphash.Seed // of dedupKey
+
 	mu         sync.Mutex
-	seen       map[[16]byte]struct{}
+	seen       map[dedupKey]struct{}
 	duplicates int
 	tally      tally // the reports added, and the shards flushed
 }
@@ -68,7 +70,8 @@ func NewAggregator(opts Options, domains map[string][]string) *Aggregator {
 		asOf:     dayOf(opts.AsOf),
 		policies: map[string][]string{},
 		all:      domains == nil,
-		seen:     map[[16]byte]struct{}{},
+		keySeeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+		seen:     map[dedupKey]struct{}{},
 		tally:    newTally(),
 	}
 	for d, mx := range domains {
@@ -80,7 +83,7 @@ func NewAggregator(opts Options, domains map[string][]string) *Aggregator {
 // Add folds one report in. It reports false for a duplicate (RFC 8460
 // §4.4: organization-name and report-id identify a report; J22).
 func (a *Aggregator) Add(r Report) bool {
-	key := dedupKey(r.Key)
+	key := a.dedupKey(r.Key)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if !a.first(key) {
@@ -90,15 +93,18 @@ func (a *Aggregator) Add(r Report) bool {
 	return true
 }
 
-// dedupKey is what the aggregator keeps of a report's Key.
-func dedupKey(k string) [16]byte {
-	var buf [128]byte // a copy of k on the stack, rather than on the heap
-	sum := sha256.Sum256(append(buf[:0], k...))
-	return [16]byte(sum[:16])
+// dedupKey is what the aggregator keeps of a report's Key: two 64-bit
+// hashes of it, with seeds drawn for each aggregator and never shown,
+// so that reports cannot be made to collide on purpose; by accident,
+// two of a million reports collide with a chance of about 10^-27.
+type dedupKey [2]uint64
+
+func (a *Aggregator) dedupKey(k string) dedupKey {
+	return dedupKey{maphash.String(a.keySeeds[0], k), maphash.String(a.keySeeds[1], k)}
 }
 
 // first records key and reports whether it was new; a.mu is held.
-func (a *Aggregator) first(key [16]byte) bool {
+func (a *Aggregator) first(key dedupKey) bool {
 	if _, dup := a.seen[key]; dup {
 		a.duplicates++
 		return false
@@ -181,7 +187,7 @@ func (a *Aggregator) Shard() *Shard {
 
 // Add folds one report into the shard, like Aggregator.Add.
 func (s *Shard) Add(r Report) bool {
-	key := dedupKey(r.Key)
+	key := s.a.dedupKey(r.Key)
 	s.a.mu.Lock()
 	first := s.a.first(key)
 	s.a.mu.Unlock()
