@@ -49,8 +49,8 @@ func newDomainAgg() *domainAgg {
 	return &domainAgg{
 		days:          map[utcDay]*dayAgg{},
 		names:         newNameTable(),
-		failures:      newFailureSet(),
-		ignored:       newFailureSet(),
+		failures:      failureSet{},
+		ignored:       failureSet{},
 		otherPolicies: map[string]*failureAgg{},
 	}
 }
@@ -132,18 +132,16 @@ func (d *domainAgg) details(o *Options, org string, p *PolicyResult, s dayRange,
 
 // fail records a failure, unless an ignore rule removes it first.
 func (d *domainAgg) fail(o *Options, k failureKey, class failureClass, sessions int64, s dayRange, asOf utcDay, domain string) {
-	target := &d.failures
+	target := d.failures
 	rule := o.ignoredBy(domain, k)
 	if rule != 0 {
-		target = &d.ignored
+		target = d.ignored
 	}
-	last := min(s.end-1, asOf)
-	if f, added := target.get(d.names.failureID(k)); added {
-		*f = failureAgg{sessions: sessions, first: s.first, last: last, class: class, rule: int32(rule)}
-	} else {
-		f.sessions += sessions
-		f.first, f.last = min(f.first, s.first), max(f.last, last)
+	id, f := d.names.failureID(k), failureAgg{sessions: sessions, first: s.first, last: min(s.end-1, asOf), class: class, rule: int32(rule)}
+	if old, ok := target[id]; ok {
+		f = old.plus(&f)
 	}
+	target[id] = f
 	if rule != 0 || !class.blocks() {
 		return
 	}
@@ -187,11 +185,11 @@ func (d *domainAgg) merge(o *domainAgg) {
 		a.covered = a.covered || oa.covered
 		a.dirty = a.dirty || oa.dirty
 	}
-	d.mergeFailures(&d.failures, o, &o.failures)
-	d.mergeFailures(&d.ignored, o, &o.ignored)
+	d.mergeFailures(d.failures, o, o.failures)
+	d.mergeFailures(d.ignored, o, o.ignored)
 	for mx, of := range o.otherPolicies {
 		if f := d.otherPolicies[mx]; f != nil {
-			f.add(of)
+			*f = f.plus(of)
 		} else {
 			d.otherPolicies[mx] = of
 		}
@@ -199,19 +197,20 @@ func (d *domainAgg) merge(o *domainAgg) {
 }
 
 // mergeFailures adds the failures from, numbered by o.names, to into.
-func (d *domainAgg) mergeFailures(into *failureSet, o *domainAgg, from *failureSet) {
-	for i, id := range from.keys {
-		of := &from.aggs[i]
-		if f, added := into.get(d.names.failureID(o.names.key(id))); added {
-			*f = *of
-		} else {
-			f.add(of)
+func (d *domainAgg) mergeFailures(into failureSet, o *domainAgg, from failureSet) {
+	for id, f := range from {
+		id = d.names.failureID(o.names.key(id))
+		if old, ok := into[id]; ok {
+			f = old.plus(&f)
 		}
+		into[id] = f
 	}
 }
 
-// add adds the sessions and days of o to f.
-func (f *failureAgg) add(o *failureAgg) {
+// plus returns f with the sessions and days of o added; its class and
+// rule stay those of f, which was recorded first.
+func (f failureAgg) plus(o *failureAgg) failureAgg {
 	f.sessions += o.sessions
 	f.first, f.last = min(f.first, o.first), max(f.last, o.last)
+	return f
 }

@@ -5,15 +5,12 @@ import "net/netip"
 // failureSet groups a domain's failures by failureKey, as a
 // map[failureKey]*failureAgg would, for the lookup that every failure
 // detail of every report makes. The key's strings (result type,
-// organization, MX host) become small numbers from a nameTable, so that
-// the map hashes and compares a fixed-size key, and neither the map nor
-// the aggregates hold a pointer for the garbage collector to follow:
-// a large run keeps tens of thousands of groups per worker.
-type failureSet struct {
-	index map[failureID]int32 // position in aggs
-	keys  []failureID
-	aggs  []failureAgg
-}
+// organization, MX host) become a number from a nameTable, so that the
+// map hashes and compares a small fixed-size key, the aggregate sits
+// beside it in the same slot, and nothing in the map is a pointer for
+// the garbage collector to follow: a large run keeps tens of thousands
+// of groups per worker.
+type failureSet map[failureID]failureAgg
 
 // failureID is a failureKey with its strings numbered by a nameTable:
 // 24 bytes, so that more of a large set stays in the cache.
@@ -26,22 +23,6 @@ type failureID struct {
 // nameTuple numbers the strings of a failure key: result type,
 // organization, MX host and the zone of the sending address.
 type nameTuple [4]uint32
-
-func newFailureSet() failureSet { return failureSet{index: map[failureID]int32{}} }
-
-func (s *failureSet) len() int { return len(s.aggs) }
-
-// get returns the aggregate of id, and whether it was added (zero) as
-// there was none yet; the pointer is valid until the next get.
-func (s *failureSet) get(id failureID) (*failureAgg, bool) {
-	if i, ok := s.index[id]; ok {
-		return &s.aggs[i], false
-	}
-	s.index[id] = int32(len(s.aggs))
-	s.keys = append(s.keys, id)
-	s.aggs = append(s.aggs, failureAgg{})
-	return &s.aggs[len(s.aggs)-1], true
-}
 
 // nameTable numbers the strings of failure keys. A failure detail's
 // result type, organization and MX host are nearly always among the

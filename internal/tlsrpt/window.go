@@ -107,8 +107,8 @@ func (a *Aggregator) Window(domain string) Window {
 		from, to = last-utcDay(o.CleanDays)+1, last
 	}
 	w.Days = d.dayList(from, to)
-	w.Failures = d.failureRows(&d.failures, &o, false)
-	w.Ignored = d.failureRows(&d.ignored, &o, true)
+	w.Failures = d.failureRows(d.failures, &o, false)
+	w.Ignored = d.failureRows(d.ignored, &o, true)
 	w.OtherPolicies = otherPolicies(d.otherPolicies)
 	if !ok {
 		w.Reasons = append(w.Reasons, ReasonNoReports)
@@ -199,11 +199,11 @@ func (d *domainAgg) dayList(from, to utcDay) []Day {
 
 // failureRows lists the failures of set, blocking ones first, then by
 // sessions.
-func (d *domainAgg) failureRows(set *failureSet, o *Options, ignored bool) []Failure {
-	rows := make([]Failure, 0, set.len())
+func (d *domainAgg) failureRows(set failureSet, o *Options, ignored bool) []Failure {
+	rows := make([]Failure, 0, len(set))
 	var days dayNames
-	for i, id := range set.keys {
-		f, k := &set.aggs[i], d.names.key(id)
+	for id, f := range set {
+		k := d.names.key(id)
 		row := Failure{
 			ResultType: k.resultType, Org: k.org, MX: k.mx, Sessions: f.sessions, Class: f.class.String(),
 			Blocking: !ignored && f.class.blocks(), FirstDay: days.name(f.first), LastDay: days.name(f.last),
