@@ -2,57 +2,153 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
+	"strconv"
+
+	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
-// writeIndented writes the compact JSON value src to w, indented by two
-// spaces per level, exactly as json.Indent(dst, src, "", "  ") would: a
-// newline and the indentation after every opening bracket and comma and
-// before every closing bracket, a space after every colon, and empty
-// objects and arrays kept as {} and []. src must be compact JSON, as
-// json.Marshal makes it; then only strings need care.
+// indenter writes compact JSON, as json.Marshal makes it, indented by
+// two spaces per level exactly as json.Indent(dst, src, "", "  ")
+// would: a newline and the indentation after every opening bracket and
+// comma and before every closing bracket, a space after every colon,
+// and empty objects and arrays kept as {} and []. Only strings need
+// care in compact JSON.
 //
 // json.Indent runs its full validating scanner over every byte, which
 // for the 10 MB document of 30,000 failure groups took eight times as
-// long as marshalling it; and it makes the whole indented copy, where
-// this writes through a small buffer.
+// long as marshalling it, and makes a whole indented copy; this writes
+// through a small buffer. It also writes the failure lists of a
+// document where the document holds their placeholders (see
+// listPlaceholder), row by row, so that they are never marshalled into
+// one buffer of many megabytes.
+type indenter struct {
+	w     io.Writer
+	buf   []byte
+	depth int
+	err   error
+	lists [][]tlsrpt.Failure // the lists of the placeholders, by number
+	row   bytes.Buffer
+	enc   *json.Encoder // into row
+}
+
+const indentFlushAt = 32 << 10
+
+func newIndenter(w io.Writer) *indenter {
+	x := &indenter{w: w, buf: make([]byte, 0, indentFlushAt+4<<10)}
+	x.enc = json.NewEncoder(&x.row)
+	return x
+}
+
+// writeIndented writes the compact JSON value src to w, indented.
 func writeIndented(w io.Writer, src []byte) error {
-	const flushAt = 32 << 10
-	buf := make([]byte, 0, flushAt+4<<10)
-	depth := 0
-	for i := 0; i < len(src); i++ {
-		if len(buf) >= flushAt {
-			if _, err := w.Write(buf); err != nil {
-				return err
-			}
-			buf = buf[:0]
+	x := newIndenter(w)
+	x.value(src)
+	return x.flush()
+}
+
+// value writes the compact JSON src at the current depth.
+func (x *indenter) value(src []byte) {
+	for i := 0; i < len(src) && x.err == nil; i++ {
+		if len(x.buf) >= indentFlushAt {
+			x.flush()
 		}
 		switch c := src[i]; c {
 		case '"':
 			end := stringEnd(src, i)
-			buf = append(buf, src[i:end]...)
+			x.buf = append(x.buf, src[i:end]...)
 			i = end - 1
 		case '{', '[':
 			if i+1 < len(src) && (src[i+1] == '}' || src[i+1] == ']') {
-				buf = append(buf, c, src[i+1])
+				x.buf = append(x.buf, c, src[i+1])
 				i++
 				continue
 			}
-			depth++
-			buf = appendNewline(append(buf, c), depth)
+			x.depth++
+			x.buf = appendNewline(append(x.buf, c), x.depth)
 		case '}', ']':
-			depth--
-			buf = append(appendNewline(buf, depth), c)
+			x.depth--
+			x.buf = append(appendNewline(x.buf, x.depth), c)
 		case ',':
-			buf = appendNewline(append(buf, c), depth)
+			x.buf = appendNewline(append(x.buf, c), x.depth)
 		case ':':
-			buf = append(buf, c, ' ')
+			x.buf = append(x.buf, c, ' ')
+		case '-':
+			i += x.placeholder(src[i:])
 		default:
-			buf = append(buf, c)
+			x.buf = append(x.buf, c)
 		}
 	}
-	_, err := w.Write(buf)
-	return err
+}
+
+// placeholderPrefix starts every placeholder: a number json.Marshal
+// never writes for the integers of a document.
+const placeholderPrefix = "-0e-1"
+
+// listPlaceholder stands in the document for list n of the indenter:
+// "-0e-1" and n in nine digits.
+func listPlaceholder(n int) json.RawMessage {
+	return json.RawMessage(placeholderPrefix + strconv.Itoa(1e9 + n)[1:])
+}
+
+// list returns what stands for rows in the document: a placeholder, or
+// for no rows what encoding/json writes for them, [] or null, or nothing
+// when the field is omitted if empty.
+func (x *indenter) list(rows []tlsrpt.Failure, omitEmpty bool) json.RawMessage {
+	switch {
+	case len(rows) > 0:
+		x.lists = append(x.lists, rows)
+		return listPlaceholder(len(x.lists) - 1)
+	case omitEmpty:
+		return nil
+	case rows == nil:
+		return json.RawMessage("null")
+	}
+	return json.RawMessage("[]")
+}
+
+// placeholder writes the list whose placeholder starts src, or the '-'
+// that does when it is none; it returns the bytes taken after the '-'.
+func (x *indenter) placeholder(src []byte) int {
+	const n = len(placeholderPrefix) + 9
+	if len(src) < n || !bytes.HasPrefix(src, []byte(placeholderPrefix)) {
+		x.buf = append(x.buf, '-')
+		return 0
+	}
+	i, err := strconv.Atoi(string(src[len(placeholderPrefix):n]))
+	if err != nil || i >= len(x.lists) {
+		x.buf = append(x.buf, '-')
+		return 0
+	}
+	x.rows(x.lists[i])
+	return n - 1
+}
+
+// rows writes a non-empty list of failures, one row at a time.
+func (x *indenter) rows(rows []tlsrpt.Failure) {
+	x.depth++
+	x.buf = appendNewline(append(x.buf, '['), x.depth)
+	for i := range rows {
+		if i > 0 {
+			x.buf = appendNewline(append(x.buf, ','), x.depth)
+		}
+		x.row.Reset()
+		if x.err = x.enc.Encode(&rows[i]); x.err != nil {
+			return
+		}
+		x.value(bytes.TrimSuffix(x.row.Bytes(), []byte("\n")))
+	}
+	x.depth--
+	x.buf = append(appendNewline(x.buf, x.depth), ']')
+}
+
+func (x *indenter) flush() error {
+	if x.err == nil {
+		_, x.err = x.w.Write(x.buf)
+	}
+	x.buf = x.buf[:0]
+	return x.err
 }
 
 // stringEnd returns the index just past the string that starts with the

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stsgate/stsgate/internal/diag"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
@@ -80,4 +81,70 @@ func BenchmarkWriteJSON(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestWriteJSONRows checks the document written with the failure lists
+// streamed row by row against the one encoding/json writes for it.
+func TestWriteJSONRows(t *testing.T) {
+	t.Parallel()
+	row := func(rt, org string) tlsrpt.Failure {
+		return tlsrpt.Failure{ResultType: rt, Org: org, SendingIP: "192.0.2.1", MX: "mx.example.com", Sessions: 3, Class: "ours", Blocking: true, FirstDay: "2026-11-01", LastDay: "2026-11-02"}
+	}
+	full := &tlsrpt.Window{
+		Reasons: []string{"streak-short"}, Days: []tlsrpt.Day{{Date: "2026-11-01", Reports: 1}},
+		Failures:      []tlsrpt.Failure{row("certificate-expired", "<Org> & \u2028 \"quoted\" -0e-1000000000"), row("sts-policy-invalid", "")},
+		Ignored:       []tlsrpt.Failure{{ResultType: "validation-failure", Reason: "known \\ exotic"}},
+		OtherPolicies: []tlsrpt.Failure{{ResultType: "other-policy", Reason: "policy-string names mx a b"}},
+	}
+	for _, r := range []Result{
+		{InlineWindow: true, Domains: []Domain{{Domain: "a.example", Window: full}, {Domain: "b.example", Window: &tlsrpt.Window{Failures: []tlsrpt.Failure{}}}, {Domain: "c.example", Window: &tlsrpt.Window{}}, {Domain: "d.example"}}},
+		{Domains: []Domain{{Domain: "a.example", Window: full}}},
+		{Diagnostics: diag.List{diag.New("report-json-invalid", "-0e-1000000000 in a message", "")}},
+	} {
+		var got bytes.Buffer
+		if err := WriteJSON(&got, r); err != nil {
+			t.Fatal(err)
+		}
+		want := indentWithStdlib(t, stdlibDocument(t, r))
+		if !bytes.Equal(got.Bytes(), append(want, '\n')) {
+			t.Errorf("WriteJSON =\n%s\nwant\n%s", got.Bytes(), want)
+		}
+	}
+}
+
+// stdlibDocument is the document of r as encoding/json marshals it,
+// with the window's own failure lists; the diagnostics as WriteJSON
+// writes them without the domains.
+func stdlibDocument(t *testing.T, r Result) []byte {
+	t.Helper()
+	type plainDomain struct {
+		Domain
+		*tlsrpt.Window
+	}
+	doc := struct {
+		SchemaVersion int             `json:"schema_version"`
+		Verdict       Verdict         `json:"verdict"`
+		Domains       []plainDomain   `json:"domains"`
+		Diagnostics   json.RawMessage `json:"diagnostics"`
+	}{SchemaVersion: SchemaVersion, Verdict: r.Verdict, Domains: []plainDomain{}}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, Result{Verdict: r.Verdict, Diagnostics: r.Diagnostics}); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc.Domains = []plainDomain{}
+	for _, d := range r.Domains {
+		pd := plainDomain{Domain: d}
+		if r.InlineWindow {
+			pd.Window, pd.Domain.Window = d.Window, nil
+		}
+		doc.Domains = append(doc.Domains, pd)
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -15,10 +15,15 @@ type jsonDocument struct {
 	Diagnostics   []jsonDiagnostic `json:"diagnostics"`
 }
 
-// jsonDomain is a domain entry; an embedded window is inlined.
+// jsonDomain is a domain entry; an embedded window is inlined. The
+// window's failure lists, which can hold tens of thousands of rows, are
+// shadowed by fields holding placeholders for them (see indenter).
 type jsonDomain struct {
 	Domain
 	*tlsrpt.Window
+	Failures      json.RawMessage `json:"failures,omitempty"`
+	Ignored       json.RawMessage `json:"ignored,omitempty"`
+	OtherPolicies json.RawMessage `json:"other_policies,omitempty"`
 }
 
 type jsonDiagnostic struct {
@@ -45,10 +50,14 @@ func WriteJSON(w io.Writer, r Result) error {
 		Domains:       []jsonDomain{},
 		Diagnostics:   []jsonDiagnostic{},
 	}
+	out := newIndenter(w)
 	for _, d := range r.Domains {
 		jd := jsonDomain{Domain: d}
-		if r.InlineWindow {
+		if r.InlineWindow && d.Window != nil {
 			jd.Window, jd.Domain.Window = d.Window, nil
+			jd.Failures = out.list(d.Window.Failures, false)
+			jd.Ignored = out.list(d.Window.Ignored, false)
+			jd.OtherPolicies = out.list(d.Window.OtherPolicies, true)
 		}
 		doc.Domains = append(doc.Domains, jd)
 	}
@@ -65,5 +74,6 @@ func WriteJSON(w io.Writer, r Result) error {
 	if err != nil {
 		return err
 	}
-	return writeIndented(w, append(b, '\n'))
+	out.value(append(b, '\n'))
+	return out.flush()
 }
