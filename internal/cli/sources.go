@@ -132,6 +132,11 @@ func walkFiles(p string, found func(string)) error {
 		found(p)
 		return nil
 	}
+	return walkDir(p, found)
+}
+
+// walkDirStd is walkDir with filepath.WalkDir, for every system.
+func walkDirStd(p string, found func(string)) error {
 	return filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
