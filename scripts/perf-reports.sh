@@ -8,12 +8,12 @@
 #
 # CORPUS=dir reuses a corpus made before by internal/cmd/gencorpus with
 # the same N (generating 100,000 files takes longer than the runs).
-# RUNS=k runs stsgate k times (default 3): on a shared machine the
-# fastest run is the one to compare.
+# RUNS=k runs each k times (default 5), alternately; the medians are
+# compared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100000}
-runs=${RUNS:-3}
+runs=${RUNS:-5}
 work=$(mktemp -d /tmp/stsgate-perf.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -33,15 +33,8 @@ echo "corpus: $n reports, $((bytes / 1000000)) MB of JSON, $(du -sh "$corpus" | 
 # Warm the page cache so that both runs read from memory.
 find "$corpus" -name '*.json.gz' -print0 | xargs -0 cat >/dev/null
 
-echo "== stsgate reports ($runs runs)"
-for _ in $(seq "$runs"); do
-  /usr/bin/time -f "%e s wall, %U s user, %S s sys, %M KB max RSS" \
-    "$work/stsgate" reports --as-of 2026-11-28 --format json "$corpus" >"$work/stsgate.json" || true
-done
-jq -r '.domains[0].days[] | select(.reports > 0) | [.date, .reports, .successful, .failed] | @tsv' \
-  "$work/stsgate.json" | sort >"$work/stsgate.tsv"
-
-echo "== zcat | jq | awk"
+# Both are run $runs times, alternately, so that a slow spell of a shared
+# machine falls on both; the medians are compared.
 pipeline() {
   find "$corpus" -name '*.json.gz' -print0 | xargs -0 zcat |
     jq -r '. as $r | .policies[] | select(.policy["policy-domain"] == "example.com")
@@ -51,7 +44,25 @@ pipeline() {
     sort
 }
 export -f pipeline; export corpus
-/usr/bin/time -f "%e s wall, %U s user, %S s sys, %M KB max RSS" bash -c pipeline >"$work/jq.tsv"
+timed() { /usr/bin/time -q -f "%e %U %S %M" -a -o "$work/$1.times" "${@:2}"; }
+for i in $(seq "$runs"); do
+  timed stsgate "$work/stsgate" reports --as-of 2026-11-28 --format json "$corpus" >"$work/stsgate.json" || true
+  timed pipeline bash -c pipeline >"$work/jq.tsv"
+done
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+report() {
+  awk -v what="$2" '{printf "%-9s %s s wall, %s s user, %s s sys, %d KB max RSS\n", what, $1, $2, $3, $4}' "$work/$1.times"
+  echo "$2 median: $(awk '{print $1}' "$work/$1.times" | median) s wall"
+}
+echo "== stsgate reports --format json, then find | xargs zcat | jq | awk, alternately ($runs runs each)"
+report stsgate stsgate
+report pipeline pipeline
+s=$(awk '{print $1}' "$work/stsgate.times" | median)
+p=$(awk '{print $1}' "$work/pipeline.times" | median)
+echo "ratio of the medians: $(awk -v s="$s" -v p="$p" 'BEGIN {printf "%.2f", p / s}')x"
+
+jq -r '.domains[0].days[] | select(.reports > 0) | [.date, .reports, .successful, .failed] | @tsv' \
+  "$work/stsgate.json" | sort >"$work/stsgate.tsv"
 
 # Every day stsgate shows must carry the same counts in the pipeline's output.
 if join -t $'\t' "$work/stsgate.tsv" "$work/jq.tsv" | awk -F'\t' '$2 != $5 || $3 != $6 || $4 != $7 {bad=1} END {exit bad}' &&

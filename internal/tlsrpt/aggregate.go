@@ -35,7 +35,8 @@ func (o Options) withDefaults() Options {
 // is bounded by days × senders × failure kinds plus a 16-byte key per
 // report for deduplication; it never keeps a report. It is safe for
 // concurrent use; goroutines that add many reports each should add them
-// through their own Shard, which takes the lock only to deduplicate.
+// through their own Shard, which does not take the aggregator's lock
+// but to flush.
 type Aggregator struct {
 	opts     Options
 	asOf     utcDay
@@ -43,11 +44,10 @@ type Aggregator struct {
 	all      bool                // aggregate every domain found
 
 	keySeeds [2]maphash.Seed // of dedupKey
+	seen     seenKeys
 
-	mu         sync.Mutex
-	seen       map[dedupKey]struct{}
-	duplicates int
-	tally      tally // the reports added, and the shards flushed
+	mu    sync.Mutex
+	tally tally // the reports added, and the shards flushed
 }
 
 // tally is the evidence of some reports: the aggregator's, or a shard's
@@ -71,7 +71,6 @@ func NewAggregator(opts Options, domains map[string][]string) *Aggregator {
 		policies: map[string][]string{},
 		all:      domains == nil,
 		keySeeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
-		seen:     map[dedupKey]struct{}{},
 		tally:    newTally(),
 	}
 	for d, mx := range domains {
@@ -83,12 +82,11 @@ func NewAggregator(opts Options, domains map[string][]string) *Aggregator {
 // Add folds one report in. It reports false for a duplicate (RFC 8460
 // §4.4: organization-name and report-id identify a report; J22).
 func (a *Aggregator) Add(r Report) bool {
-	key := a.dedupKey(r.Key)
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if !a.first(key) {
+	if !a.seen.first(a.dedupKey(r.Key)) {
 		return false
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	a.fold(&a.tally, &r)
 	return true
 }
@@ -103,14 +101,43 @@ func (a *Aggregator) dedupKey(k string) dedupKey {
 	return dedupKey{maphash.String(a.keySeeds[0], k), maphash.String(a.keySeeds[1], k)}
 }
 
-// first records key and reports whether it was new; a.mu is held.
-func (a *Aggregator) first(key dedupKey) bool {
-	if _, dup := a.seen[key]; dup {
-		a.duplicates++
+// seenKeys is the set of the keys of the reports added, in stripes
+// with a lock each, so that the workers adding reports through their
+// shards seldom wait for one another.
+type seenKeys struct {
+	stripes [16]struct {
+		mu         sync.Mutex
+		keys       map[dedupKey]struct{}
+		duplicates int
+	}
+}
+
+// first records key and reports whether it was new.
+func (s *seenKeys) first(key dedupKey) bool {
+	st := &s.stripes[key[0]%uint64(len(s.stripes))]
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, dup := st.keys[key]; dup {
+		st.duplicates++
 		return false
 	}
-	a.seen[key] = struct{}{}
+	if st.keys == nil {
+		st.keys = map[dedupKey]struct{}{}
+	}
+	st.keys[key] = struct{}{}
 	return true
+}
+
+// duplicates returns the number of keys recorded again.
+func (s *seenKeys) duplicates() int {
+	n := 0
+	for i := range s.stripes {
+		st := &s.stripes[i]
+		st.mu.Lock()
+		n += st.duplicates
+		st.mu.Unlock()
+	}
+	return n
 }
 
 // fold adds a new report's evidence to t (DESIGN §1.4). It reads only
@@ -170,8 +197,8 @@ func (t *tally) merge(o *tally) {
 }
 
 // Shard is the part of an Aggregator that one goroutine adds reports
-// to: it deduplicates against the whole aggregator, under its lock, but
-// folds the evidence into its own tally without the lock. Flush moves
+// to: it deduplicates against the whole aggregator, but folds the
+// evidence into its own tally without the aggregator's lock. Flush moves
 // that evidence to the aggregator; Window, Domains and Counts see a
 // shard's reports only once it is flushed. A Shard is not safe for
 // concurrent use.
@@ -187,10 +214,7 @@ func (a *Aggregator) Shard() *Shard {
 
 // Add folds one report into the shard, like Aggregator.Add.
 func (s *Shard) Add(r Report) bool {
-	key := s.a.dedupKey(r.Key)
-	s.a.mu.Lock()
-	first := s.a.first(key)
-	s.a.mu.Unlock()
+	first := s.a.seen.first(s.a.dedupKey(r.Key))
 	if first {
 		s.a.fold(&s.t, &r)
 	}
@@ -229,7 +253,7 @@ func (a *Aggregator) Domains() []string {
 func (a *Aggregator) Counts() (reports, duplicates, unassigned int) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.tally.reports, a.duplicates, a.tally.unassigned
+	return a.tally.reports, a.seen.duplicates(), a.tally.unassigned
 }
 
 // mxSet returns the mx patterns lower-cased, sorted, without duplicates.
