@@ -198,8 +198,9 @@ func (d *domainAgg) merge(o *domainAgg) {
 
 // mergeFailures adds the failures from, numbered by o.names, to into.
 func (d *domainAgg) mergeFailures(into failureSet, o *domainAgg, from failureSet) {
+	names := d.names.renumber(&o.names)
 	for id, f := range from {
-		id = d.names.failureID(o.names.key(id))
+		id.names = names[id.names]
 		if old, ok := into[id]; ok {
 			f = old.plus(&f)
 		}

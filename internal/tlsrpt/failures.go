@@ -82,6 +82,19 @@ func (t *nameTable) id(s string) uint32 {
 	return id
 }
 
+// renumber numbers the name tuples of o in t: the result maps each
+// number of o to the number of the same names in t.
+func (t *nameTable) renumber(o *nameTable) []uint32 {
+	out := make([]uint32, len(o.tuples))
+	for i, n := range o.tuples {
+		for j, id := range n {
+			n[j] = t.id(o.names[id])
+		}
+		out[i] = t.tuple(n)
+	}
+	return out
+}
+
 // failureID numbers k.
 func (t *nameTable) failureID(k failureKey) failureID {
 	n := nameTuple{t.id(k.resultType), t.id(k.org), t.id(k.mx)}

@@ -35,3 +35,20 @@ func TestNameTableKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestNameTableRenumber(t *testing.T) {
+	t.Parallel()
+	a, b := newNameTable(), newNameTable()
+	k1 := failureKey{resultType: "validation-failure", org: "Google Inc.", mx: "mx1.example.com"}
+	k2 := failureKey{resultType: "certificate-expired", org: "Microsoft", sendingIP: netip.MustParseAddr("fe80::1%eth0")}
+	a.failureID(k1)
+	ids := []failureID{b.failureID(k2), b.failureID(k1)}
+	names := a.renumber(&b)
+	for _, id := range ids {
+		want := b.key(id)
+		id.names = names[id.names]
+		if got := a.key(id); got != want {
+			t.Errorf("renumbered key %+v, want %+v", got, want)
+		}
+	}
+}
