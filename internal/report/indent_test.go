@@ -99,7 +99,7 @@ func TestWriteJSONRows(t *testing.T) {
 	for _, r := range []Result{
 		{InlineWindow: true, Domains: []Domain{{Domain: "a.example", Window: full}, {Domain: "b.example", Window: &tlsrpt.Window{Failures: []tlsrpt.Failure{}}}, {Domain: "c.example", Window: &tlsrpt.Window{}}, {Domain: "d.example"}}},
 		{Domains: []Domain{{Domain: "a.example", Window: full}}},
-		{Diagnostics: diag.List{diag.New("report-json-invalid", "-0e-1000000000 in a message", "")}},
+		{Diagnostics: diag.List{diag.New(diag.ReportUnreadable, "-0e-1000000000 in a message", "")}},
 	} {
 		var got bytes.Buffer
 		if err := WriteJSON(&got, r); err != nil {
