@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/stsgate/stsgate/internal/diag"
@@ -92,8 +94,9 @@ func TestWriteJSONRows(t *testing.T) {
 	}
 	full := &tlsrpt.Window{
 		Reasons: []string{"streak-short"}, Days: []tlsrpt.Day{{Date: "2026-11-01", Reports: 1}},
-		Failures:      []tlsrpt.Failure{row("certificate-expired", "<Org> & \u2028 \"quoted\" -0e-1000000000"), row("sts-policy-invalid", "")},
-		Ignored:       []tlsrpt.Failure{{ResultType: "validation-failure", Reason: "known \\ exotic"}},
+		Failures: []tlsrpt.Failure{row("certificate-expired", "<Org> & \u2028 \"quoted\" -0e-1000000000"), row("sts-policy-invalid", "")},
+		Ignored: []tlsrpt.Failure{{ResultType: "validation-failure", Reason: "known \\ exotic"},
+			{ResultType: "x\x00\x1f\x7f", Org: "caf\u00e9 \xff\xfe", SendingIP: "2001:db8::1", Sessions: -1, Reason: "\t\n"}},
 		OtherPolicies: []tlsrpt.Failure{{ResultType: "other-policy", Reason: "policy-string names mx a b"}},
 	}
 	for _, r := range []Result{
@@ -109,6 +112,20 @@ func TestWriteJSONRows(t *testing.T) {
 		if !bytes.Equal(got.Bytes(), append(want, '\n')) {
 			t.Errorf("WriteJSON =\n%s\nwant\n%s", got.Bytes(), want)
 		}
+	}
+}
+
+// TestAppendFailureFields fails when tlsrpt.Failure changes: then
+// appendFailure, which writes its fields by hand, must change with it.
+func TestAppendFailureFields(t *testing.T) {
+	var names []string
+	ft := reflect.TypeFor[tlsrpt.Failure]()
+	for i := range ft.NumField() {
+		names = append(names, ft.Field(i).Tag.Get("json"))
+	}
+	want := []string{"result_type", "org", "sending_ip,omitempty", "mx,omitempty", "sessions", "class", "blocking", "first_day", "last_day", "reason,omitempty"}
+	if !slices.Equal(names, want) {
+		t.Errorf("tlsrpt.Failure has the fields %q; appendFailure writes %q", names, want)
 	}
 }
 
@@ -147,4 +164,20 @@ func stdlibDocument(t *testing.T, r Result) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// FuzzAppendJSONString holds appendJSONString to encoding/json.
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "mx1.example.com", "<&>", "\"\\", "\x00\x7f", "caf\u00e9", "\xff", "\u2028"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString([]byte("x"), s); !bytes.Equal(got[1:], want) || got[0] != 'x' {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got[1:], want)
+		}
+	})
 }
