@@ -3,6 +3,7 @@ package tlsrpt
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"testing"
 	"time"
 
@@ -257,6 +258,24 @@ func TestWindowWhy(t *testing.T) {
 	} {
 		if got := w.Why(reason); got != want {
 			t.Errorf("Why(%s) = %q, want %q", reason, got, want)
+		}
+	}
+}
+
+// BenchmarkWindow computes the window of a domain with 30,000 failure
+// groups, as the 100,000 reports of scripts/perf-reports.sh leave.
+func BenchmarkWindow(b *testing.B) {
+	a := NewAggregator(Options{AsOf: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)}, nil)
+	types := []string{"validation-failure", "certificate-expired", "starttls-not-supported", "sts-policy-fetch-error"}
+	for i := range 30000 {
+		ip := netip.AddrFrom4([4]byte{198, 51, byte(i >> 8), byte(i)}).String()
+		a.Add(wreport([]string{"Google Inc.", "Microsoft", "Comcast"}[i%3], strconv.Itoa(i), i%20, 1,
+			wsts(10, int64(i%7+1), wdetail(types[i%4], ip, "mx1.example.com", int64(i%7+1)))))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if w := a.Window("example.com"); len(w.Failures) != 30000 {
+			b.Fatalf("%d failures", len(w.Failures))
 		}
 	}
 }
