@@ -35,7 +35,6 @@ func (d *Decoder) DecodeBytes(source string, src []byte, emit func(Report)) diag
 type wholeGzip struct {
 	inflater *inflater // made on first use
 	out      []byte
-	in       bytes.Reader
 	decoded  int // sources decoded in memory, for the tests
 }
 
@@ -48,8 +47,8 @@ const maxKeptOutput = 1 << 20
 // memory, at most MaxReport bytes (J23) and within the source's budget,
 // and leaves everything else (gzip of other formats, larger or invalid
 // data) to the stream, which reports what is wrong. Its output is then
-// read like the stream's, through the same reader, meter and scanner,
-// so that the reports and diagnostics are those of the stream.
+// read by the stream's scanner, where it lies, so that the reports and
+// diagnostics are those of the stream.
 func (d *Decoder) gunzipWhole(source string, src []byte) bool {
 	const minGzip = 20 // header, an empty block and trailer (RFC 1952 §2.3)
 	if len(src) < minGzip || sniff(src[:min(len(src), sniffLen)]) != kindGzip {
@@ -69,13 +68,11 @@ func (d *Decoder) gunzipWhole(source string, src []byte) bool {
 	if !ok || sniff(out[:min(len(out), sniffLen)]) != kindJSON {
 		return false
 	}
-	// The stream would have read all of src by the end: the budget was
-	// checked above for src and out together, so it is not exceeded
-	// either way.
-	d.budget -= int64(len(src))
+	// The stream would have read all of src and out by the end: the
+	// budget was checked above for both together.
+	d.budget -= int64(len(src) + len(out))
 	w.decoded++
-	w.in.Reset(out)
-	d.content(source, d.reader(1, &meter{r: &w.in, d: d}), anyKind, 1)
+	d.jsonBytes(source, out)
 	return true
 }
 
@@ -92,10 +89,8 @@ func (w *wholeGzip) outBuffer(src []byte, limit int64) []byte {
 	return make([]byte, 0, size)
 }
 
-// release drops the output buffer when it is too large to keep, and the
-// reader's reference to it.
+// release drops the output buffer when it is too large to keep.
 func (w *wholeGzip) release() {
-	w.in.Reset(nil)
 	if cap(w.out) > maxKeptOutput {
 		w.out = nil
 	}

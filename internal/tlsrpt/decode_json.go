@@ -14,8 +14,20 @@ import (
 // and decoded on its own, so that one bad report does not stop the
 // others and positions are exact.
 func (d *Decoder) jsonStream(src string, r io.Reader) {
+	d.scan.reset(r, d.lim.MaxReport)
+	d.jsonTexts(src)
+}
+
+// jsonBytes is jsonStream for an input that b holds whole, read where
+// it lies; b is written to.
+func (d *Decoder) jsonBytes(src string, b []byte) {
+	d.scan.resetBytes(b, d.lim.MaxReport)
+	d.jsonTexts(src)
+}
+
+// jsonTexts reads the JSON texts of the scanner's input.
+func (d *Decoder) jsonTexts(src string) {
 	s := &d.scan
-	s.reset(r, d.lim.MaxReport)
 	if s.skipBOM() {
 		d.add(src, diag.New(diag.ReportBOM,
 			"A UTF-8 byte order mark precedes the JSON; RFC 8259 §8.1 forbids it, and strict readers reject the report. It was ignored.",

@@ -22,6 +22,8 @@ type jsonScanner struct {
 	max int64 // MaxReport
 
 	buf       []byte // buf[pos:n] is read but not consumed; buf[0] is at stream offset base
+	own       []byte // the scanner's buffer, while buf is the caller's (resetBytes)
+	borrowed  bool
 	pos, n    int
 	base      int64
 	line      int   // line of buf[pos]
@@ -73,12 +75,24 @@ const (
 
 func (s *jsonScanner) reset(r io.Reader, max int64) {
 	s.r, s.err, s.max = r, nil, max
+	if s.borrowed {
+		s.buf, s.own, s.borrowed = s.own, nil, false
+	}
 	if s.buf == nil {
 		s.buf = make([]byte, 4<<10)
 	}
 	s.pos, s.n, s.base = 0, 0, 0
 	s.line, s.lineStart = 1, 0
 	s.mangled = s.mangled[:0]
+}
+
+// resetBytes makes the scanner read b, which holds the whole input,
+// where it lies rather than copied into its buffer: b is its buffer
+// until the next reset, and is written to (see checkKey and compact).
+func (s *jsonScanner) resetBytes(b []byte, max int64) {
+	s.reset(nil, max)
+	s.own, s.buf, s.borrowed = s.buf, b, true
+	s.n, s.err = len(b), io.EOF
 }
 
 // skipBOM skips a UTF-8 byte order mark at the start of the stream and
