@@ -138,6 +138,7 @@ type readWorker struct {
 
 func newReadWorker(r *reader) *readWorker {
 	w := &readWorker{r: r, dec: tlsrpt.NewDecoder(tlsrpt.DefaultLimits()), shard: r.agg.Shard()}
+	w.dec.ReuseReports = true // the shard does not keep them
 	w.emit = func(rep tlsrpt.Report) {
 		w.shard.Add(rep)
 		r.progress.report()

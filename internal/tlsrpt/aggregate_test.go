@@ -164,3 +164,36 @@ func TestPermute(t *testing.T) {
 		}
 	}
 }
+
+// TestReuseReports checks that a decoder reusing its reports' slices
+// gives an aggregator the same evidence as one handing out new ones,
+// and that it does reuse them.
+func TestReuseReports(t *testing.T) {
+	t.Parallel()
+	opts := Options{AsOf: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)}
+	fresh, reused := NewAggregator(opts, nil), NewAggregator(opts, nil)
+	plain, reusing := NewDecoder(DefaultLimits()), NewDecoder(DefaultLimits())
+	reusing.ReuseReports = true
+	var details []*FailureDetail
+	for _, f := range corpusFiles(t, 300) {
+		plain.DecodeBytes("corpus", f, func(r Report) { fresh.Add(r) })
+		reusing.DecodeBytes("corpus", f, func(r Report) {
+			reused.Add(r)
+			for i := range r.Policies {
+				if len(r.Policies[i].Details) > 0 {
+					details = append(details, &r.Policies[i].Details[0])
+				}
+			}
+		})
+	}
+	if diff := cmp.Diff(fresh.Window("example.com"), reused.Window("example.com")); diff != "" {
+		t.Errorf("window (-new slices +reused):\n%s", diff)
+	}
+	distinct := map[*FailureDetail]bool{}
+	for _, d := range details {
+		distinct[d] = true
+	}
+	if len(details) < 100 || len(distinct) > len(details)/10 {
+		t.Errorf("%d reports' details in %d places: not reused", len(details), len(distinct))
+	}
+}

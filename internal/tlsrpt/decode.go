@@ -48,12 +48,20 @@ type Decoder struct {
 	stop    bool  // a source-wide limit was hit: read no further
 	perCode map[diag.Code]int
 
+	// ReuseReports lets the decoder hand the slices of one Report
+	// (Policies and their Details) to emit again, overwritten, for the
+	// next: emit must not keep them after it returns, as the Aggregator
+	// and its Shards do not. Reading many reports then allocates less.
+	ReuseReports bool
+
 	// Buffers kept between calls.
-	readers []*bufio.Reader // by nesting depth
-	gzips   []*gzip.Reader  // by nesting depth
-	whole   wholeGzip       // DecodeBytes's shortcut for gzip
-	scan    jsonScanner
-	wire    reportWire
+	policies []PolicyResult  // with ReuseReports, of the last report
+	details  []FailureDetail // with ReuseReports, of the last report
+	readers  []*bufio.Reader // by nesting depth
+	gzips    []*gzip.Reader  // by nesting depth
+	whole    wholeGzip       // DecodeBytes's shortcut for gzip
+	scan     jsonScanner
+	wire     reportWire
 }
 
 // NewDecoder returns a Decoder with the given limits; zero fields of lim

@@ -55,7 +55,7 @@ func (r reportDiags) normalise(w *reportWire) (Report, bool) {
 		ContactInfo:  w.ContactInfo,
 		Start:        start,
 		End:          end,
-		Policies:     make([]PolicyResult, 0, len(w.Policies)),
+		Policies:     r.d.policySlice(len(w.Policies)),
 	}
 	for i := range w.Policies {
 		if p, ok := r.policy(i, &w.Policies[i]); ok {
@@ -219,7 +219,7 @@ func (r reportDiags) details(name policyLabel, ws []detailWire) ([]FailureDetail
 	if len(ws) == 0 {
 		return nil, 0
 	}
-	out := make([]FailureDetail, len(ws))
+	out := r.d.detailSlice(len(ws))
 	var sum int64
 	for i := range ws {
 		w := &ws[i]

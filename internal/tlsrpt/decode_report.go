@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/stsgate/stsgate/internal/diag"
@@ -53,6 +54,7 @@ func (d *Decoder) jsonReportUncut(src string, at diag.Pos) (int, bool) {
 // emitReport normalises a decoded report and emits it, unless it is
 // unusable; doc is its JSON.
 func (d *Decoder) emitReport(src string, doc []byte, at diag.Pos, w *reportWire) {
+	d.policies, d.details = reusable(d.policies)[:0], reusable(d.details)[:0]
 	r := reportDiags{d: d, src: src, at: at}
 	rep, ok := r.normalise(w)
 	if !ok {
@@ -80,6 +82,28 @@ func (d *Decoder) decodeWire(doc []byte, w *reportWire) error {
 		*w = reportWire{}
 	}
 	return json.Unmarshal(doc, w)
+}
+
+// policySlice returns an empty slice with room for n policy entries
+// of a report: a new one, or with ReuseReports, the decoder's.
+func (d *Decoder) policySlice(n int) []PolicyResult {
+	if !d.ReuseReports {
+		return make([]PolicyResult, 0, n)
+	}
+	d.policies = slices.Grow(d.policies[:0], n)
+	return d.policies
+}
+
+// detailSlice returns n failure details for an entry of a report: new
+// ones, or with ReuseReports, the next ones of the decoder's, which the
+// entries of a report share.
+func (d *Decoder) detailSlice(n int) []FailureDetail {
+	if !d.ReuseReports {
+		return make([]FailureDetail, n)
+	}
+	start := len(d.details)
+	d.details = slices.Grow(d.details, n)[:start+n]
+	return d.details[start : start+n : start+n]
 }
 
 // reusable returns s for its backing array to be reused, or nil when
