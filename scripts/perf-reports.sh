@@ -67,7 +67,7 @@ median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 # report FILE LABEL prints the runs of FILE; the peak RSS only for
 # stsgate (for a pipeline, time sees only the shell's).
 report() {
-  awk -v what="$2" -v rss="$3" '{printf "%-9s %s s wall, %s s user, %s s sys", what, $1, $2, $3}
+  awk -v what="$2" -v rss="${3:-}" '{printf "%-9s %s s wall, %s s user, %s s sys", what, $1, $2, $3}
     rss {printf ", %d KB max RSS", $4} {print ""}' "$work/$1.times"
   echo "$2 median: $(awk '{print $1}' "$work/$1.times" | median) s wall"
 }
