@@ -247,12 +247,20 @@ func (r reportDiags) addr(name policyLabel, i int, field, s string) netip.Addr {
 	}
 	a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]"))
 	if err != nil {
-		r.add(diag.ReportAddressInvalid, fmt.Sprintf("In the report's %s, failure-details[%d] %s %q is not an IP address; it is ignored, so known_senders cannot match it by IP.",
-			name.String(), i, field, clip(s)),
+		r.add(diag.ReportAddressInvalid, fmt.Sprintf("In the report's %s, failure-details[%d] %s %q is not an IP address; it is ignored%s.",
+			name.String(), i, field, clip(s), addrConsequence(field)),
 			"Nothing to do for a received report.")
 		return netip.Addr{}
 	}
 	return a
+}
+
+// addrConsequence says what an unreadable address field costs.
+func addrConsequence(field string) string {
+	if field == "sending-mta-ip" {
+		return ", so known_senders and ignore rules cannot match the failure by IP"
+	}
+	return ": the failure is still grouped by its MX host name"
 }
 
 // invalidPolicy says what makes a policy entry unusable (J13), or "".

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -245,5 +246,32 @@ func TestDecodeKey(t *testing.T) {
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("%s: keys (-want +got):\n%s", tc.file, diff)
 		}
+	}
+}
+
+// TestDecodeAddressInvalid checks that an unreadable address is
+// dropped with a warning that says what that costs for its field.
+func TestDecodeAddressInvalid(t *testing.T) {
+	t.Parallel()
+	src := `{"organization-name":"Example","report-id":"a1","contact-info":"x@example.net",
+		"date-range":{"start-datetime":"2026-03-01T00:00:00Z","end-datetime":"2026-03-01T23:59:59Z"},
+		"policies":[{"policy":{"policy-type":"sts","policy-domain":"example.com"},
+			"summary":{"total-successful-session-count":1,"total-failure-session-count":1},
+			"failure-details":[{"result-type":"validation-failure","sending-mta-ip":"mail.example.net",
+				"receiving-ip":"300.1.2.3","receiving-mx-hostname":"mx.example.com","failed-session-count":1}]}]}`
+	var got []Report
+	diags := NewDecoder(DefaultLimits()).DecodeBytes("in.json", []byte(src), func(r Report) { got = append(got, r) })
+	if len(got) != 1 || got[0].Policies[0].Details[0].SendingIP.IsValid() || got[0].Policies[0].Details[0].ReceivingIP.IsValid() {
+		t.Fatalf("reports %+v", got)
+	}
+	var messages []string
+	for _, d := range diags {
+		if d.Code == diag.ReportAddressInvalid {
+			messages = append(messages, d.Message)
+		}
+	}
+	if len(messages) != 2 || !strings.Contains(messages[0], `sending-mta-ip "mail.example.net"`) || !strings.Contains(messages[0], "known_senders") ||
+		!strings.Contains(messages[1], `receiving-ip "300.1.2.3"`) || strings.Contains(messages[1], "known_senders") {
+		t.Errorf("address diagnostics: %q", messages)
 	}
 }
