@@ -136,12 +136,18 @@ func walkFiles(p string, found func(string)) error {
 }
 
 // walkDirStd is walkDir with filepath.WalkDir, for every system.
+// The root is given with a trailing separator, so that a symbolic link
+// to a directory is walked too, as walkDir does.
 func walkDirStd(p string, found func(string)) error {
-	return filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+	root := p
+	if !strings.HasSuffix(root, string(filepath.Separator)) {
+		root += string(filepath.Separator)
+	}
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
 			return err
-		case path != p && strings.HasPrefix(d.Name(), "."):
+		case path != root && strings.HasPrefix(d.Name(), "."):
 			if d.IsDir() {
 				return filepath.SkipDir
 			}

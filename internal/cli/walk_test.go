@@ -32,7 +32,8 @@ func TestWalkDir(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, dir := range []string{root, root + "/", filepath.Join(root, "a")} {
+	// A directory named through a symbolic link is walked.
+	for _, dir := range []string{root, root + "/", filepath.Join(root, "a"), filepath.Join(root, "linkdir")} {
 		var got, want []string
 		if err := walkDir(dir, func(p string) { got = append(got, p) }); err != nil {
 			t.Fatal(err)
