@@ -72,13 +72,24 @@ func (f *sourceFile) dirOf(name string) (int, string) {
 	}
 	if dir != f.dir {
 		f.closeDir()
-		fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+		fd, err := openDir(dir)
 		if err != nil {
 			return atFDCWD, name // the open of name says what is wrong
 		}
 		f.dir, f.dirFD = dir, fd
 	}
 	return f.dirFD, base
+}
+
+// openDir opens the directory dir for openat and getdents64, retrying
+// when a signal interrupts the open, as os.Open does.
+func openDir(dir string) (int, error) {
+	for {
+		fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+		if err != syscall.EINTR {
+			return fd, err
+		}
+	}
 }
 
 // atFDCWD makes openat resolve a relative name against the working

@@ -40,7 +40,7 @@ func walkDir(p string, found func(string)) error {
 // in dir that are not hidden, sorted, and which of them are
 // directories.
 func readDirNames(dir string) ([]string, map[string]bool, error) {
-	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	fd, err := openDir(dir)
 	if err != nil {
 		return nil, nil, &os.PathError{Op: "open", Path: dir, Err: err}
 	}
