@@ -22,6 +22,7 @@ func (d *Decoder) jsonStream(src string, r io.Reader) {
 // it lies; b is written to.
 func (d *Decoder) jsonBytes(src string, b []byte) {
 	d.scan.resetBytes(b, d.lim.MaxReport)
+	defer d.scan.reset(nil, d.lim.MaxReport) // let go of b
 	d.jsonTexts(src)
 }
 
