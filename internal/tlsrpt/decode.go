@@ -341,9 +341,12 @@ func (d *Decoder) reader(depth int, r io.Reader) *bufio.Reader {
 		d.readers = append(d.readers, nil)
 	}
 	if d.readers[depth] == nil {
-		d.readers[depth] = bufio.NewReaderSize(r, 4<<10)
-	} else {
-		d.readers[depth].Reset(r)
+		// Not bufio.NewReaderSize(r, …): for an r that is the
+		// *bufio.Reader of another level (the body of an e-mail part
+		// without a transfer encoding) it returns r itself, and the two
+		// levels would share one buffer from then on.
+		d.readers[depth] = bufio.NewReaderSize(nil, 4<<10)
 	}
+	d.readers[depth].Reset(r)
 	return d.readers[depth]
 }

@@ -3,9 +3,11 @@ package tlsrpt
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -179,4 +181,34 @@ func FuzzDecodeBytes(f *testing.F) {
 		}
 		decodeBytesSame(t, NewDecoder(fuzzLimits), "input", src, fuzzLimits)
 	})
+}
+
+// TestDecoderReuseAnyOrder decodes every test report after every other
+// with one Decoder, and checks each against a new Decoder: the buffers a
+// Decoder keeps for each level of nesting must not depend on what it
+// read before (an e-mail part read through the buffer of the message
+// once made two levels share one buffer, and the next gzip of gzip
+// read from itself).
+func TestDecoderReuseAnyOrder(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(filepath.Join("testdata", "reports", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string][]byte{"gzip of gzip": gzipTimes(t, []byte(minimal), 2)}
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources[filepath.Base(name)] = src
+	}
+	names := slices.Sorted(maps.Keys(sources))
+	for _, first := range names {
+		for _, second := range names {
+			dec := NewDecoder(DefaultLimits())
+			dec.DecodeBytes(first, sources[first], nil)
+			decodeBytesSame(t, dec, first+", then "+second, sources[second], DefaultLimits())
+		}
+	}
 }
