@@ -142,7 +142,8 @@ func fakeOf(ts *testscript.TestScript) *ghfake.Server {
 }
 
 // cmdGHBase loads the directory base/ (or the one named) into the fake
-// repository at the base commit of the event payload:
+// repository at the base commit of the event payload, in place of what
+// was there:
 //
 //	ghbase [DIR]
 func cmdGHBase(ts *testscript.TestScript, neg bool, args []string) {
@@ -152,6 +153,7 @@ func cmdGHBase(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	sha := baseSHA(ts)
 	repo := fakeOf(ts).Repo(testOwner, testRepo)
+	repo.ResetFiles(sha)
 	root := ts.MkAbs(dir)
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -12,9 +12,12 @@ import (
 // Repo is what a repository holds for one policy domain.
 type Repo struct {
 	Domain     string
-	PolicyFile string            // repository-relative path of the policy file
-	Policy     []byte            // its contents; nil when it could not be read
-	DNS        *zone.Declaration // nil when the repository declares no DNS
+	PolicyFile string // repository-relative path of the policy file
+	Policy     []byte // its contents; nil when it could not be read
+	// PolicyRefused says the policy file was refused as unsafe to read
+	// (DESIGN §1.11), which the caller has reported already.
+	PolicyRefused bool
+	DNS           *zone.Declaration // nil when the repository declares no DNS
 }
 
 // Static is the outcome of the static checks of one domain.
@@ -51,6 +54,9 @@ func Lint(r Repo) Static {
 // lintPolicy parses the policy file and returns it when it parsed at all,
 // even with errors, so that consistency checks can still run.
 func (s *Static) lintPolicy(r Repo) *policy.Policy {
+	if r.Policy == nil && r.PolicyRefused {
+		return nil
+	}
 	if r.Policy == nil {
 		s.Diags.Add(inFile(diag.New(diag.FileUnreadable,
 			fmt.Sprintf("the policy file %s does not exist or cannot be read; without it there is no policy to serve", r.PolicyFile),

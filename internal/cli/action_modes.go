@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"sync"
 
 	"github.com/stsgate/stsgate/internal/config"
 	"github.com/stsgate/stsgate/internal/ghapi"
@@ -33,15 +34,15 @@ func (a *actionRun) gate(ctx context.Context, f *checkFlags) (report.Result, int
 		return report.Result{}, 0, err
 	}
 	base := &apiBase{ctx: ctx, api: api, owner: owner, repo: name, sha: a.ev.BaseSHA}
-	run := gateRun{flags: f, base: revisionFS{base.read}, configure: a.in.applyTo,
+	run := gateRun{flags: f, base: base, configure: a.in.applyTo,
 		override: func(cfg config.Config) bool {
 			a.overrideLabel = cfg.OverrideLabel
 			return a.overridden(ctx, api, owner, name, cfg.OverrideLabel)
 		}}
 	res, code, err := run.evaluate(ctx, a.env)
-	if err == nil && base.err != nil {
+	if err == nil && base.failed() != nil {
 		// A base that could not be read is not a base without files.
-		return report.Result{}, 0, fmt.Errorf("reading the base revision %s: %w", a.ev.BaseSHA, base.err)
+		return report.Result{}, 0, fmt.Errorf("reading the base revision %s: %w", a.ev.BaseSHA, base.failed())
 	}
 	return res, code, err
 }
@@ -69,22 +70,66 @@ func (a *actionRun) overridden(ctx context.Context, api *ghapi.Client, owner, na
 	return slices.Contains(labels, label)
 }
 
-// apiBase reads the base revision through the contents API and keeps the
-// first error other than "no such file".
+// apiBase reads the base revision through the contents and git APIs and
+// keeps the first error other than "no such file" or a refused file.
 type apiBase struct {
 	ctx              context.Context
 	api              *ghapi.Client
 	owner, repo, sha string
-	err              error
+	tree             []treeFile // listed once, on first use
+	listed           bool
+
+	mu  sync.Mutex // the read workers fetch blobs at once
+	err error
 }
 
-func (b *apiBase) read(name string) ([]byte, error) {
-	data, err := b.api.FileAt(b.ctx, b.owner, b.repo, b.sha, name)
+func (b *apiBase) readFile(name string, limit int64) ([]byte, error) {
+	data, err := b.api.FileAtMost(b.ctx, b.owner, b.repo, b.sha, name, limit)
 	switch {
 	case errors.Is(err, ghapi.ErrNotFound):
 		return nil, fs.ErrNotExist
-	case err != nil && b.err == nil:
-		b.err = err
+	case errors.Is(err, ghapi.ErrTooLarge):
+		return nil, tooLargeError{limit}
+	case err != nil:
+		b.fail(err)
 	}
 	return data, err
+}
+
+func (b *apiBase) files(dir string) ([]treeFile, error) {
+	if !b.listed {
+		files, err := b.api.TreeFiles(b.ctx, b.owner, b.repo, b.sha)
+		if err != nil {
+			b.fail(err)
+			return nil, err
+		}
+		for _, f := range files {
+			b.tree = append(b.tree, treeFile{path: f.Path, oid: f.SHA, size: f.Size})
+		}
+		b.listed = true
+	}
+	return filesBelow(b.tree, dir), nil
+}
+
+func (b *apiBase) blob(f treeFile) ([]byte, error) {
+	data, err := b.api.Blob(b.ctx, b.owner, b.repo, f.oid)
+	if err != nil {
+		b.fail(err)
+	}
+	return data, err
+}
+
+func (b *apiBase) fail(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.err == nil {
+		b.err = err
+	}
+}
+
+// failed returns the first error kept.
+func (b *apiBase) failed() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.err
 }

@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"flag"
-	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/stsgate/stsgate/internal/check"
@@ -55,7 +57,7 @@ func runGate(ctx context.Context, args []string, env Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	run := gateRun{flags: &f.checkFlags, base: revisionFS{gitRevision(ctx, f.dir, sha)}, override: func(config.Config) bool { return f.override }}
+	run := gateRun{flags: &f.checkFlags, base: gitRevision{ctx: ctx, dir: f.dir, rev: sha}, override: func(config.Config) bool { return f.override }}
 	res, code, err := run.evaluate(ctx, env)
 	if err != nil {
 		return 0, err
@@ -66,7 +68,7 @@ func runGate(ctx context.Context, args []string, env Env) (int, error) {
 // gateRun is one evaluation of the pull-request gate (DESIGN §1.5).
 type gateRun struct {
 	flags *checkFlags
-	base  fs.FS // the files of the base revision
+	base  revision // the files of the base revision
 	// override reports, given the base configuration, whether the
 	// override label is on the pull request.
 	override func(config.Config) bool
@@ -119,11 +121,11 @@ func (g gateRun) openBase(head *repo) *repo {
 	if name == "" && head.cfg.File != "" {
 		name = head.cfg.File
 	}
-	base := &repo{fsys: g.base, cfg: config.Default()}
+	base := &repo{fsys: revisionFS{g.base}, cfg: config.Default()}
 	if name == "" {
 		return base
 	}
-	src, err := base.read(name)
+	src, err := base.read(name, maxConfigFile)
 	if err != nil {
 		return base
 	}
@@ -171,29 +173,76 @@ func (g gateRun) domain(ctx context.Context, env Env, head, base *repo, net *Net
 	return r
 }
 
-// window computes the clean window of the base policy from the report
-// sources the base configuration names (else the head's, or --reports),
-// read from the working tree; nil when there are none.
+// window computes the clean window of the base policy from the gate's
+// evidence (DESIGN §1.5, §1.11): the report sources of the base
+// configuration (or --reports), and of the local ones the files of the
+// base revision. What the pull request adds is listed, not counted. nil
+// when there are no sources.
 func (g gateRun) window(ctx context.Context, env Env, base *repo, bd, hd config.Domain, bs check.Static, asOf time.Time, diags diag.List) (*tlsrpt.Window, diag.List) {
-	specs := bd.Reports
+	specs := g.flags.reports
+	var added []string
 	if len(specs) == 0 {
-		specs = hd.Reports
-	}
-	if len(g.flags.reports) > 0 {
-		specs = g.flags.reports
+		specs = bd.Reports
+		added = addedSources(bd.Reports, hd.Reports)
 	}
 	if len(specs) == 0 {
-		return nil, diags
+		return nil, append(diags, untrusted(added, nil, nil).ForDomain(hd.Name)...)
 	}
 	var mx []string
 	if bs.Policy != nil {
 		mx = bs.Policy.MX
 	}
 	agg := tlsrpt.NewAggregator(windowOptions(base.cfg, 0, asOf), map[string][]string{hd.Name: mx})
-	sources, more := expandSources(g.flags.dir, specs)
-	more = append(more, readReports(ctx, env, base.cfg, g.flags.dir, sources, agg)...)
+	ev := &evidence{rev: g.base, dir: g.flags.dir, expect: map[string]treeFile{}}
+	sources, more := g.evidenceSources(ev, specs)
+	r := newReader(env, base.cfg, g.flags.dir, sources)
+	r.evidence = ev
+	more = append(more, r.readInto(ctx, sources, agg)...)
+	more = append(more, untrusted(added, ev.addedFiles(sources.local), ev.changed)...)
 	w := agg.Window(hd.Name)
 	return &w, append(diags, more.ForDomain(hd.Name)...)
+}
+
+// addedSources returns the report sources of head that base does not
+// name: a pull request's own sources are not read (DESIGN §1.5).
+func addedSources(base, head []string) []string {
+	var added []string
+	for _, s := range head {
+		if !slices.Contains(base, s) {
+			added = append(added, s)
+		}
+	}
+	return added
+}
+
+// evidenceSources lists what the gate reads for specs: the base
+// revision's files for repository paths, and URLs and absolute paths
+// (given on the command line) as they are.
+func (g gateRun) evidenceSources(ev *evidence, specs []string) (reportSources, diag.List) {
+	var given []string
+	var s reportSources
+	var diags diag.List
+	for _, spec := range specs {
+		if isURL(spec) || strings.HasPrefix(spec, "http://") || filepath.IsAbs(spec) {
+			given = append(given, spec)
+			continue
+		}
+		files, err := baseFiles(g.base, spec)
+		switch {
+		case err != nil:
+			diags.Add(sourceDiag(spec, "cannot be listed in the base revision: "+err.Error(), "check the token's contents: read permission"))
+		case len(files) == 0:
+			diags.Add(sourceDiag(spec, "names no report file in the base revision", "commit reports under it in a pull request of their own; the gate counts only what the base revision holds"))
+		}
+		s.files = append(s.files, ev.add(files)...)
+		s.local = append(s.local, spec)
+	}
+	more, d := expandSources(g.flags.dir, given)
+	s.files = append(s.files, more.files...)
+	s.dirs, s.urls = more.dirs, more.urls
+	slices.Sort(s.files)
+	s.files = slices.Compact(s.files)
+	return s, append(diags, d...)
 }
 
 // liveFacts returns what the gate uses of the live state: the MX hosts

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stsgate/stsgate/internal/config"
 	"github.com/stsgate/stsgate/internal/diag"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
@@ -25,10 +27,16 @@ type reportFetcher interface {
 // per core, each with its own decoder, so memory stays bounded by the
 // aggregator's evidence, never by the number of reports.
 type reader struct {
-	dir      string // sources below it are shown relative to it
-	agg      *tlsrpt.Aggregator
-	fetcher  reportFetcher // nil: URLs cannot be read
-	token    string
+	dir     string // sources below it are shown relative to it
+	agg     *tlsrpt.Aggregator
+	fetcher reportFetcher // nil: URLs cannot be read
+	token   string
+	// tokenHosts are the hosts the token may go to: those of the
+	// configured report URLs.
+	tokenHosts map[string]bool
+	// evidence, when set, makes the reader read the gate's evidence:
+	// the files it lists come from the base revision.
+	evidence *evidence
 	progress *progress
 
 	mu    sync.Mutex
@@ -105,7 +113,9 @@ func (r *reader) walkDirs(s reportSources, send func([]string) bool) bool {
 	var batch []string
 	ok := true
 	for _, d := range s.dirs {
+		found := 0
 		err := walkFiles(d.path, func(path string) {
+			found++
 			if !ok || seen[path] {
 				return
 			}
@@ -116,8 +126,11 @@ func (r *reader) walkDirs(s reportSources, send func([]string) bool) bool {
 				ok, batch = send(batch), nil
 			}
 		})
-		if err != nil {
+		switch {
+		case err != nil:
 			r.add(diag.List{unreadableSource(d.spec, err)})
+		case found == 0:
+			r.add(diag.List{emptySource(d.spec)})
 		}
 	}
 	return ok && (len(batch) == 0 || send(batch))
@@ -151,9 +164,12 @@ func (w *readWorker) one(ctx context.Context, src string) {
 	r := w.r
 	var diags diag.List
 	var err error
-	if isURL(src) {
+	switch f, ok := r.evidence.lookup(src); {
+	case isURL(src):
 		diags, err = w.url(ctx, src)
-	} else {
+	case ok && !sameAsBase(src, f):
+		diags, err = w.base(f)
+	default:
 		diags, err = w.local(src)
 	}
 	if err != nil {
@@ -231,11 +247,48 @@ func (w *readWorker) url(ctx context.Context, src string) (diag.List, error) {
 	if w.r.fetcher == nil {
 		return nil, fmt.Errorf("no fetcher for %s", src)
 	}
-	b, err := w.r.fetcher.Report(ctx, src, w.r.token)
+	b, err := w.r.fetcher.Report(ctx, src, w.r.tokenFor(src))
 	if err != nil {
 		return nil, err
 	}
 	return w.dec.DecodeBytes(src, b, w.emit), nil
+}
+
+// base decodes a report file of the base revision that the working tree
+// does not hold unchanged.
+func (w *readWorker) base(f treeFile) (diag.List, error) {
+	b, err := w.r.evidence.fromBase(f, tlsrpt.DefaultMaxSource)
+	if err != nil {
+		return nil, err
+	}
+	return w.dec.DecodeBytes(f.path, b, w.emit), nil
+}
+
+// tokenFor returns the report token for the URL src: the token when src
+// is an https:// URL on a host of a configured report URL, else nothing.
+func (r *reader) tokenFor(src string) string {
+	if r.token == "" || !isURL(src) {
+		return ""
+	}
+	u, err := url.Parse(src)
+	if err != nil || !r.tokenHosts[strings.ToLower(u.Host)] {
+		return ""
+	}
+	return r.token
+}
+
+// reportHosts returns the hosts (with any port) of the https:// report
+// URLs of cfg.
+func reportHosts(cfg config.Config) map[string]bool {
+	hosts := map[string]bool{}
+	for _, d := range cfg.Domains {
+		for _, spec := range d.Reports {
+			if u, err := url.Parse(spec); err == nil && isURL(spec) && u.Host != "" {
+				hosts[strings.ToLower(u.Host)] = true
+			}
+		}
+	}
+	return hosts
 }
 
 // display is the name a source is shown by: repository-relative for

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"strings"
 
 	"github.com/stsgate/stsgate/internal/check"
@@ -33,7 +32,11 @@ func openRepo(f *repoFlags) (*repo, diag.List, error) {
 	if _, err := os.Stat(f.dir); err != nil {
 		return nil, nil, usagef("--dir: %v", err)
 	}
-	return openRepoFS(os.DirFS(f.dir), f)
+	fsys, err := openRootFS(f.dir)
+	if err != nil {
+		return nil, nil, usagef("--dir: %v", err)
+	}
+	return openRepoFS(fsys, f)
 }
 
 // openRepoFS is openRepo on the files of fsys: the working tree, or a
@@ -48,7 +51,7 @@ func openRepoFS(fsys fs.FS, f *repoFlags) (*repo, diag.List, error) {
 	}
 	var diags diag.List
 	if name != "" {
-		src, err := r.read(name)
+		src, err := r.read(name, maxConfigFile)
 		if err != nil {
 			return nil, nil, usagef("--config: %v", err)
 		}
@@ -86,25 +89,29 @@ func selectDomains(cfg config.Config, f *repoFlags) ([]config.Domain, error) {
 	return []config.Domain{d}, nil
 }
 
-// read reads a repository-relative file.
-func (r *repo) read(name string) ([]byte, error) {
-	clean := path.Clean(strings.TrimPrefix(name, "./"))
-	if !fs.ValidPath(clean) {
-		return nil, fmt.Errorf("%s: path outside the repository", name)
-	}
-	return fs.ReadFile(r.fsys, clean)
+// read reads a repository-relative file of at most limit bytes that
+// resolves to a regular file inside the repository (readRepoFile).
+func (r *repo) read(name string, limit int64) ([]byte, error) {
+	return readRepoFile(r.fsys, name, limit)
 }
 
 // load reads what the repository holds for d: its policy file and its DNS
-// declaration.
+// declaration. A policy file that is refused (DESIGN §1.11) is one
+// diagnostic here; one that is absent is check.Lint's.
 func (r *repo) load(d config.Domain) (check.Repo, diag.List) {
 	in := check.Repo{Domain: d.Name, PolicyFile: d.Policy}
-	if b, err := r.read(d.Policy); err == nil {
+	var diags diag.List
+	b, err := r.read(d.Policy, maxPolicyFile)
+	switch {
+	case err == nil:
 		in.Policy = b
+	case refused(err):
+		diags.Add(refusedFile(d.Policy, "the policy in it is not checked", err))
+		in.PolicyRefused = true
 	}
-	dns, diags := r.declaration(d)
+	dns, more := r.declaration(d)
 	in.DNS = dns
-	return in, diags.ForDomain(d.Name)
+	return in, append(diags, more...).ForDomain(d.Name)
 }
 
 // declaration reads the domain's DNS declaration from its zone file or
@@ -112,7 +119,10 @@ func (r *repo) load(d config.Domain) (check.Repo, diag.List) {
 func (r *repo) declaration(d config.Domain) (*zone.Declaration, diag.List) {
 	switch {
 	case d.Zone != "":
-		src, err := r.read(d.Zone)
+		src, err := r.read(d.Zone, maxZoneFile)
+		if refused(err) {
+			return nil, diag.List{refusedFile(d.Zone, "the DNS records it declares are not checked", err)}
+		}
 		if err != nil {
 			return nil, diag.List{unreadable(d.Zone, err)}
 		}

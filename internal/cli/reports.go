@@ -131,7 +131,7 @@ func planReports(r *repo, f *reportsFlags, args []string) reportsPlan {
 // which reports' policy-strings are compared (DESIGN §1.4 step 4); nil
 // when the file is absent or broken.
 func (r *repo) policyMX(d config.Domain) []string {
-	b, err := r.read(d.Policy)
+	b, err := r.read(d.Policy, maxPolicyFile)
 	if err != nil {
 		return nil
 	}
@@ -177,13 +177,26 @@ func parseAsOf(s string, now time.Time) (time.Time, error) {
 
 // readReports reads every source into agg.
 func readReports(ctx context.Context, env Env, cfg config.Config, dir string, s reportSources, agg *tlsrpt.Aggregator) diag.List {
-	r := &reader{dir: dir, agg: agg, progress: newProgress(env)}
+	return newReader(env, cfg, dir, s).readInto(ctx, s, agg)
+}
+
+// newReader returns a reader for s. The report token of cfg goes only to
+// the hosts of the https:// report URLs that cfg names (DESIGN §1.11).
+func newReader(env Env, cfg config.Config, dir string, s reportSources) *reader {
+	r := &reader{dir: dir, progress: newProgress(env)}
 	if len(s.urls) > 0 {
 		r.fetcher = env.reportFetcher(cfg)
 	}
 	if cfg.ReportsTokenEnv != "" {
 		r.token = env.getenv(cfg.ReportsTokenEnv)
+		r.tokenHosts = reportHosts(cfg)
 	}
+	return r
+}
+
+// readInto reads s into agg.
+func (r *reader) readInto(ctx context.Context, s reportSources, agg *tlsrpt.Aggregator) diag.List {
+	r.agg = agg
 	return foldNotices(r.read(ctx, s), maxSameNotices)
 }
 

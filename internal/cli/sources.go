@@ -19,6 +19,7 @@ type reportSources struct {
 	files []string // paths as the OS opens them
 	dirs  []dirSource
 	urls  []string
+	local []string // the gate's repository-relative sources, read from the base revision
 }
 
 // dirSource is a directory named by a source specification.
@@ -76,31 +77,93 @@ func expandSources(dir string, specs []string) (reportSources, diag.List) {
 	return s, diags
 }
 
+// expandPath expands one local source. A relative one names a part of
+// the repository and may not lead out of it through a symbolic link
+// (DESIGN §1.11); an absolute one, given on the command line, is used as
+// it is.
 func expandPath(dir, spec string) ([]string, []dirSource, diag.List) {
 	p := spec
+	var inside func(string) bool
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(dir, p)
+		inside = insideOf(dir)
 	}
 	if strings.ContainsAny(spec, "*?[") {
-		matches, err := filepath.Glob(p)
-		if err != nil || len(matches) == 0 {
-			return nil, nil, diag.List{sourceDiag(spec, "matches no file", "check the pattern; it is relative to the repository")}
-		}
-		var files []string
-		for _, m := range matches {
-			f, _ := walk(m)
-			files = append(files, f...)
-		}
-		return files, nil, nil
+		return expandGlob(spec, p, inside)
 	}
 	info, err := os.Stat(p)
 	switch {
 	case err != nil:
 		return nil, nil, diag.List{unreadableSource(spec, err)}
+	case inside != nil && !inside(p):
+		return nil, nil, diag.List{outsideSource(spec)}
 	case info.IsDir():
 		return nil, []dirSource{{spec: spec, path: p}}, nil
+	case !info.Mode().IsRegular():
+		return nil, nil, diag.List{sourceDiag(spec, "is not a regular file", "name a report file or a directory of them")}
 	}
 	return []string{p}, nil, nil
+}
+
+// expandGlob expands the glob spec, p joined to the repository; matches
+// that lead outside (when inside is set) are left out with one
+// diagnostic.
+func expandGlob(spec, p string, inside func(string) bool) ([]string, []dirSource, diag.List) {
+	matches, err := filepath.Glob(p)
+	if err != nil || len(matches) == 0 {
+		return nil, nil, diag.List{sourceDiag(spec, "matches no file", "check the pattern; it is relative to the repository")}
+	}
+	var files []string
+	var diags diag.List
+	for _, m := range matches {
+		if inside != nil && !inside(m) {
+			if len(diags) == 0 {
+				diags.Add(outsideSource(spec))
+			}
+			continue
+		}
+		f, _ := walk(m)
+		files = append(files, f...)
+	}
+	return files, nil, diags
+}
+
+// insideOf returns a test of whether a path, symbolic links resolved,
+// lies inside dir. Paths whose directory was found inside before cost one
+// Lstat: a regular file there cannot lead out.
+func insideOf(dir string) func(string) bool {
+	root, err := filepath.Abs(dir)
+	if err == nil {
+		root, err = filepath.EvalSymlinks(root)
+	}
+	checked := map[string]bool{}
+	resolve := func(p string) bool {
+		real, err := filepath.EvalSymlinks(p)
+		if err == nil && !filepath.IsAbs(real) {
+			real, err = filepath.Abs(real)
+		}
+		return err == nil && within(real, root)
+	}
+	return func(p string) bool {
+		if err != nil {
+			return false
+		}
+		parent := filepath.Dir(p)
+		if _, ok := checked[parent]; !ok {
+			checked[parent] = resolve(parent)
+		}
+		if info, err := os.Lstat(p); err == nil && info.Mode().IsRegular() {
+			return checked[parent]
+		}
+		return resolve(p)
+	}
+}
+
+// outsideSource is the diagnostic of a source that leads out of the
+// repository.
+func outsideSource(spec string) diag.Diagnostic {
+	return sourceDiag(spec, "leads outside the repository through a symbolic link, which is not followed",
+		"commit the reports inside the repository, or give an absolute path on the command line")
 }
 
 // unreadableSource is the diagnostic of a source that cannot be read.
@@ -135,10 +198,13 @@ func walkFiles(p string, found func(string)) error {
 	return walkDir(p, found)
 }
 
-// walkDirStd is walkDir with filepath.WalkDir, for every system.
-// The root is given with a trailing separator, so that a symbolic link
-// to a directory is walked too, as walkDir does.
-func walkDirStd(p string, found func(string)) error {
+// walkDir calls found with every regular file below the directory p, in
+// lexical order, skipping hidden files and directories; symbolic links
+// below p are not followed. The root is given with a trailing separator,
+// so that a directory named through a symbolic link is walked. (A walk of
+// raw getdents64 records was 2% faster on 100,000 files: not worth a
+// second implementation.)
+func walkDir(p string, found func(string)) error {
 	root := p
 	if !strings.HasSuffix(root, string(filepath.Separator)) {
 		root += string(filepath.Separator)
@@ -162,6 +228,15 @@ func walkDirStd(p string, found func(string)) error {
 func sourceDiag(spec, why, hint string) diag.Diagnostic {
 	d := diag.New(diag.ReportSourceUnreadable,
 		fmt.Sprintf("report source %s %s, so its reports are not counted in the clean window", spec, why), hint)
+	d.Subject = spec
+	return d
+}
+
+// emptySource is the notice of a directory that holds no report.
+func emptySource(spec string) diag.Diagnostic {
+	d := diag.New(diag.ReportSourceEmpty,
+		fmt.Sprintf("no reports found in %s, so it adds nothing to the clean window", spec),
+		"commit reports there, or remove the source")
 	d.Subject = spec
 	return d
 }

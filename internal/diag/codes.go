@@ -64,8 +64,10 @@ func Catalog() []Info {
 // General codes.
 const (
 	FileUnreadable Code = "file-unreadable"
+	FileRefused    Code = "file-refused"
 )
 
 var generalCodes = []Info{
 	{FileUnreadable, Error, "A file named by the configuration cannot be read", ""},
+	{FileRefused, Error, "A file the repository names leads outside it, is not a regular file, or is over its size cap, so it is not read", ""},
 }

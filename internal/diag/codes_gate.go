@@ -17,6 +17,7 @@ const (
 	GatePublishOrder         Code = "gate-publish-order"
 	GateRollbackCached       Code = "gate-rollback-cached"
 	GateUnrecognizedFailures Code = "gate-unrecognized-failures"
+	GateReportsUntrusted     Code = "gate-reports-untrusted"
 )
 
 var gateCodes = []Info{
@@ -32,5 +33,6 @@ var gateCodes = []Info{
 	{GateRemovalWithoutNone, Error, "An enforce policy or its _mta-sts record is removed without a mode: none phase", "RFC 8461 §8.3"},
 	{GatePublishOrder, Notice, "The policy and the _mta-sts id change together: publish the policy first", "RFC 8461 §8.1"},
 	{GateUnrecognizedFailures, Warning, "The flip passes, but senders outside known_senders reported failures that did not count", "RFC 8460 §4.3"},
+	{GateReportsUntrusted, Notice, "Report files or sources that the pull request adds or changes are not counted: the evidence is the base revision's", ""},
 	{GateRollbackCached, Notice, "Leaving enforce: senders keep the cached enforce policy up to its max_age", "RFC 8461 §3.2"},
 }

@@ -4,6 +4,7 @@ package diag
 // https:// URLs), before any report is decoded.
 const (
 	ReportSourceUnreadable Code = "report-source-unreadable"
+	ReportSourceEmpty      Code = "report-source-empty"
 	ReportFetchFailed      Code = "report-fetch-failed"
 	ReportDKIMUnverified   Code = "report-dkim-unverified"
 	ReportDKIMFailed       Code = "report-dkim-failed"
@@ -11,6 +12,7 @@ const (
 
 var sourceCodes = []Info{
 	{ReportSourceUnreadable, Error, "A report source names nothing readable", ""},
+	{ReportSourceEmpty, Notice, "A report directory holds no files", ""},
 	{ReportFetchFailed, Error, "A report URL could not be fetched", "RFC 8460 §5.4"},
 	{ReportDKIMUnverified, Notice, "Report mail without Authentication-Results: its DKIM signature cannot be judged", "RFC 8460 §3"},
 	{ReportDKIMFailed, Warning, "Report mail without a DKIM pass for its submitter: it may be forged", "RFC 8460 §3"},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"net/url"
 	"strings"
 
@@ -20,6 +21,15 @@ const rawMediaType = "application/vnd.github.raw+json"
 // contents API leaves empty, are fetched again as raw bytes. Needs
 // "contents: read".
 func (c *Client) FileAt(ctx context.Context, owner, repo, ref, path string) ([]byte, error) {
+	return c.FileAtMost(ctx, owner, repo, ref, path, math.MaxInt64)
+}
+
+// FileAtMost is FileAt for a file of at most limit bytes: a larger one
+// gives an error wrapping ErrTooLarge, and none of its bytes are fetched.
+// The contents API follows a symbolic link whose target is a file in the
+// repository and describes any other link, which is refused here: it never
+// reads outside the repository.
+func (c *Client) FileAtMost(ctx context.Context, owner, repo, ref, path string, limit int64) ([]byte, error) {
 	k := call{op: fmt.Sprintf("read %s at %s", path, ref), permission: "contents: read"}
 	opts := &github.RepositoryContentGetOptions{Ref: ref}
 	file, dir, _, err := c.api().Repositories.GetContents(ctx, owner, repo, path, opts)
@@ -31,6 +41,9 @@ func (c *Client) FileAt(ctx context.Context, owner, repo, ref, path string) ([]b
 	}
 	if file.GetType() != "file" {
 		return nil, k.wrap(fmt.Errorf("%s is a %s, not a file", path, file.GetType()))
+	}
+	if int64(file.GetSize()) > limit {
+		return nil, fmt.Errorf("ghapi: %s: %d bytes: %w", k.op, file.GetSize(), ErrTooLarge)
 	}
 	if file.GetEncoding() == "none" || file.Content == nil && file.GetSize() > 0 {
 		return c.rawFile(ctx, k, owner, repo, ref, path)

@@ -14,6 +14,10 @@ import (
 // Test for it with errors.Is.
 var ErrNotFound = errors.New("not found")
 
+// ErrTooLarge reports that a file is larger than the caller's cap; none of
+// it was read. Test for it with errors.Is.
+var ErrTooLarge = errors.New("larger than the cap")
+
 // PermissionError reports that the token may not do an operation: HTTP 403
 // ("Resource not accessible by integration", the read-only token of a fork
 // pull request), 401 (bad credentials), or 404 on a write, which is how

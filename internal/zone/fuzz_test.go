@@ -9,7 +9,7 @@ import (
 )
 
 // maxFuzzInput keeps each fuzz run short; the parser's own bounds
-// (maxZoneSize, maxRecords) are tested separately.
+// (MaxFileSize, maxRecords) are tested separately.
 const maxFuzzInput = 8 << 10
 
 func FuzzParseFile(f *testing.F) {

@@ -12,9 +12,9 @@ import (
 )
 
 const (
-	// maxZoneSize bounds the input: a declaration for a few mail domains
+	// MaxFileSize bounds the input: a declaration for a few mail domains
 	// is a few kilobytes.
-	maxZoneSize = 1 << 20
+	MaxFileSize = 1 << 20
 	// maxRecords bounds the records read.
 	maxRecords = 100_000
 	// maxGenerated bounds the text $GENERATE directives make: the zone

@@ -69,9 +69,9 @@ func ParseFile(name string, src []byte, domain string) (Declaration, diag.List) 
 	decl := Declaration{Domain: domain, Source: name}
 	var l diag.List
 	switch {
-	case len(src) > maxZoneSize:
+	case len(src) > MaxFileSize:
 		l.Add(diag.New(diag.ZoneSyntax,
-			fmt.Sprintf("the zone file is %d bytes, more than the %d that stsgate reads, so the DNS records declared in it are not checked", len(src), maxZoneSize),
+			fmt.Sprintf("the zone file is %d bytes, more than the %d that stsgate reads, so the DNS records declared in it are not checked", len(src), MaxFileSize),
 			"keep only the records of the mail domains in the declaration file").
 			At(wholeFile(), diag.Pos{}))
 	case !isDomain(domain):

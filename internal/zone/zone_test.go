@@ -353,7 +353,7 @@ func TestTXTOffsetMapping(t *testing.T) {
 
 func TestParseFileTooLarge(t *testing.T) {
 	t.Parallel()
-	src := []byte(strings.Repeat("; padding\n", maxZoneSize/10+1))
+	src := []byte(strings.Repeat("; padding\n", MaxFileSize/10+1))
 	_, l := ParseFile("big.zone", src, "example.com")
 	if diff := cmp.Diff([]string{"zone-syntax 1:0-0:0"}, at(l)); diff != "" {
 		t.Errorf("diagnostics mismatch (-want +got):\n%s", diff)

@@ -29,6 +29,8 @@ func (s *Server) routes() *http.ServeMux {
 		"POST " + repo + "/labels":                   s.createLabel,
 		"GET " + repo + "/labels/{name}":             s.getLabel,
 		"GET " + repo + "/commits":                   s.listCommits,
+		"GET " + repo + "/git/trees/{sha}":           s.getTree,
+		"GET " + repo + "/git/blobs/{sha}":           s.getBlob,
 	} {
 		m.HandleFunc(pattern, s.inRepo(h))
 	}
