@@ -134,6 +134,19 @@ var moreCases = []policyCase{
 	{"mx_host typo", lines(vers, testing_, mx1, age, "mx_host: mx2.example.com"), "warning", []string{"5:1 warning policy-key-typo"}},
 	{"maxage typo", lines(vers, testing_, mx1, "maxage: 86400"), "error", []string{"1:0 error policy-max-age-missing", "4:1 warning policy-key-typo"}},
 	{"note is no typo of mode", lines(vers, testing_, mx1, age, "note: hello"), "valid", []string{"5:1 notice policy-extension"}},
+	// RFC 8461 §3.2: a key outside sts-policy-ext-name makes the line no
+	// field, so senders reject the policy, whatever the key looks like.
+	{"commented-out mx", lines(vers, testing_, mx1, age, "#mx: mx2.example.com"), "error", []string{"5:1 error policy-line-syntax"}},
+	{"m; is no key", lines(vers, testing_, mx1, age, "m;: mx2.example.com"), "error", []string{"5:1 error policy-extension-invalid"}},
+	{"m= is no key", lines(vers, testing_, mx1, age, "m=: mx2.example.com"), "error", []string{"5:1 error policy-extension-invalid"}},
+	{"mx; is no key", lines(vers, testing_, mx1, age, "mx;: mx2.example.com"), "error", []string{"5:1 error policy-extension-invalid"}},
+	{"-mx is no key", lines(vers, testing_, mx1, age, "-mx: mx2.example.com"), "error", []string{"5:1 error policy-extension-invalid"}},
+	{"_mx is no key", lines(vers, testing_, mx1, age, "_mx: mx2.example.com"), "error", []string{"5:1 error policy-extension-invalid"}},
+	{"33-char mx_ key", lines(vers, testing_, mx1, age, "mx_"+strings.Repeat("h", 30)+": mx2.example.com"), "error", []string{"5:1 error policy-extension-invalid"}},
+	{"-mode is no key", lines(vers, "-mode: enforce", mx1, age), "error", []string{"1:0 error policy-mode-missing", "2:1 error policy-extension-invalid"}},
+	{"m; as the only mx", lines(vers, enforce, "m;: mx0.example.com", age), "error", []string{"1:0 error policy-mx-missing", "3:1 error policy-extension-invalid"}},
+	{"mx. typo", lines(vers, testing_, mx1, age, "mx.: mx2.example.com"), "warning", []string{"5:1 warning policy-key-typo"}},
+	{"MX typo", lines(vers, testing_, mx1, age, "MX: mx2.example.com"), "warning", []string{"5:1 warning policy-key-typo"}},
 	{"enforce 14 days", lines(vers, enforce, mx1, "max_age: 1209600"), "valid", nil},
 	{"two bare CRs", "version: STSv1\rmode: testing\nmx: mx1.example.com\rmax_age: 1296000\n", "error", []string{"1:15 error policy-bare-cr"}},
 }
@@ -153,6 +166,31 @@ func TestParse(t *testing.T) {
 			}
 			checkPositions(t, tc.in, diags)
 		})
+	}
+}
+
+// TestUnknownKeyHint checks that a key outside the grammar that looks like
+// a known key names that key in its hint.
+func TestUnknownKeyHint(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{"m;: mx2.example.com", []string{`policy-extension-invalid: did you mean "mx"? Rename the key to "mx"`}},
+		{"-max_age: 86400", []string{`policy-extension-invalid: did you mean "max_age"? Rename the key to "max_age"`}},
+		{"x@y: z", []string{"policy-extension-invalid: fix or remove the line"}},
+		{"nmx: mx2.example.com", []string{`policy-key-typo: rename the key to "mx"`}},
+		{"#mx: mx2.example.com", []string{"policy-line-syntax: delete the comment line, or remove the '#' if the line is a field that should count; keep notes in the repository"}},
+	} {
+		_, diags := Parse([]byte(lines(vers, testing_, mx1, age, tc.line)))
+		var got []string
+		for _, d := range diags {
+			got = append(got, fmt.Sprintf("%s: %s", d.Code, d.Hint))
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("Parse(... %q) hints mismatch (-want +got):\n%s", tc.line, diff)
+		}
 	}
 }
 
