@@ -141,6 +141,11 @@ func (p *parser) mxField(f field) {
 	}
 	p.mx[key] = f.line
 	p.policy.MX = append(p.policy.MX, f.value)
+	if why := idnaProblem(strings.TrimPrefix(f.value, "*.")); why != "" {
+		p.add(diag.PolicyMXIDNA, s, e,
+			fmt.Sprintf("mx %q: %s; senders that check names with IDNA (mox, with golang.org/x/net/idna) reject the pattern or the whole policy, so mail to that host loses MTA-STS protection, and in enforce mode a sender that drops only the pattern defers it", f.value, why),
+			"write the host name as an IDNA 2008 converter such as idn2 gives it (its xn-- A-label for a Unicode name); a host whose own name has \"--\" in a label's third and fourth characters needs a new name, in the MX records and here")
+	}
 	if strings.HasPrefix(f.value, "*.") {
 		// RFC 8461 §10.4: a wildcard lets any host with a valid
 		// certificate under the zone act as an MX.

@@ -123,7 +123,10 @@ var policyVectors = []policyCase{
 	{"P43 duplicate mx", lines(vers, testing_, mx1, "mx: MX1.example.com", age), "warning", []string{"4:5 warning policy-mx-duplicate"}},
 }
 
-var mxInvalid = []string{"1:0 error policy-mx-missing", "3:5 error policy-mx-invalid"}
+var (
+	mxInvalid = []string{"1:0 error policy-mx-missing", "3:5 error policy-mx-invalid"}
+	mxIDNA    = []string{"3:5 warning policy-mx-idna"}
+)
 
 // moreCases cover rules beyond the reference vectors.
 var moreCases = []policyCase{
@@ -147,6 +150,19 @@ var moreCases = []policyCase{
 	{"m; as the only mx", lines(vers, enforce, "m;: mx0.example.com", age), "error", []string{"1:0 error policy-mx-missing", "3:1 error policy-extension-invalid"}},
 	{"mx. typo", lines(vers, testing_, mx1, age, "mx.: mx2.example.com"), "warning", []string{"5:1 warning policy-key-typo"}},
 	{"MX typo", lines(vers, testing_, mx1, age, "MX: mx2.example.com"), "warning", []string{"5:1 warning policy-key-typo"}},
+	// RFC 5891 §4.2.3: LDH labels that are no valid IDNA 2008 name; mox
+	// (golang.org/x/net/idna) rejects them.
+	{"reserved -- label", lines(vers, testing_, "mx: ab--cd.example.com", age), "warning", mxIDNA},
+	{"xn-- label decoding to a control character", lines(vers, testing_, "mx: xn--a.example.com", age), "warning", mxIDNA},
+	{"xn-- label that is no Punycode", lines(vers, testing_, "mx: xn--9.example.com", age), "warning", mxIDNA},
+	{"xn-- label decoding to an upper-case letter", lines(vers, testing_, "mx: xn--wca.example.com", age), "warning", mxIDNA},
+	{"xn-- label starting with a combining mark", lines(vers, testing_, "mx: xn--a-wbb.example.com", age), "warning", mxIDNA},
+	{"xn-- label decoding to a reserved -- label", lines(vers, testing_, "mx: xn--ab---3ra.example.com", age), "warning", mxIDNA},
+	{"xn-- label decoding to a leading hyphen", lines(vers, testing_, "mx: xn----eha.example.com", age), "warning", mxIDNA},
+	{"xn-- label decoding to a no-break space", lines(vers, testing_, "mx: mail.xn--6a7p.example", age), "warning", mxIDNA},
+	{"wildcard over a reserved -- label", lines(vers, testing_, "mx: *.ab--cd.example.com", age), "warning", []string{"3:5 warning policy-mx-idna", "3:5 warning policy-mx-wildcard"}},
+	{"upper-case A-label", lines(vers, testing_, "mx: XN--BCHER-KVA.example", age), "valid", nil},
+	{"A-label with an emoji", lines(vers, testing_, "mx: xn--ls8h.example", age), "valid", nil},
 	{"enforce 14 days", lines(vers, enforce, mx1, "max_age: 1209600"), "valid", nil},
 	{"two bare CRs", "version: STSv1\rmode: testing\nmx: mx1.example.com\rmax_age: 1296000\n", "error", []string{"1:15 error policy-bare-cr"}},
 }
