@@ -26,6 +26,7 @@ const (
 	PolicyMXInvalid         Code = "policy-mx-invalid"
 	PolicyMXWildcard        Code = "policy-mx-wildcard"
 	PolicyMXDuplicate       Code = "policy-mx-duplicate"
+	PolicyMXIDNA            Code = "policy-mx-idna"
 	PolicyKeyTypo           Code = "policy-key-typo"
 	PolicyExtension         Code = "policy-extension"
 	PolicyExtensionInvalid  Code = "policy-extension-invalid"
@@ -58,6 +59,7 @@ var policyCodes = []Info{
 	{PolicyMXInvalid, Error, "mx is not a host name or a one-label wildcard", rfc8461p32},
 	{PolicyMXWildcard, Warning, "mx wildcard lets any host in the zone receive mail", "RFC 8461 §10.4"},
 	{PolicyMXDuplicate, Warning, "The same mx pattern is listed twice", rfc8461p32},
+	{PolicyMXIDNA, Warning, "mx is not a valid IDNA 2008 name (reserved \"--\" label or bad xn-- label)", "RFC 5891 §4.2.3"},
 	{PolicyKeyTypo, Warning, "Unknown key that looks like a misspelt known key", rfc8461p32},
 	{PolicyExtension, Notice, "Extension key that senders ignore", rfc8461p32},
 	{PolicyExtensionInvalid, Error, "Extension key or value outside the grammar", rfc8461p32},

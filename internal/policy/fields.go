@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/stsgate/stsgate/internal/diag"
-	"github.com/stsgate/stsgate/internal/txtfield"
 )
 
 func (f field) keySpan() (pos, pos) {
@@ -142,6 +141,11 @@ func (p *parser) mxField(f field) {
 	}
 	p.mx[key] = f.line
 	p.policy.MX = append(p.policy.MX, f.value)
+	if why := idnaProblem(strings.TrimPrefix(f.value, "*.")); why != "" {
+		p.add(diag.PolicyMXIDNA, s, e,
+			fmt.Sprintf("mx %q: %s; senders that check names with IDNA (mox, with golang.org/x/net/idna) reject the pattern or the whole policy, so mail to that host loses MTA-STS protection, and in enforce mode a sender that drops only the pattern defers it", f.value, why),
+			"write the host name as an IDNA 2008 converter such as idn2 gives it (its xn-- A-label for a Unicode name); a host whose own name has \"--\" in a label's third and fourth characters needs a new name, in the MX records and here")
+	}
 	if strings.HasPrefix(f.value, "*.") {
 		// RFC 8461 §10.4: a wildcard lets any host with a valid
 		// certificate under the zone act as an MX.
@@ -151,26 +155,21 @@ func (p *parser) mxField(f field) {
 	}
 }
 
-// extension checks a key the specification does not define. RFC 8461
-// §3.2: sts-policy-ext-name as in the TXT record; the value is UTF-8
-// without control characters and without leading or trailing space.
+// extension checks the value of an extension field, whose key is a valid
+// sts-policy-ext-name (RFC 8461 §3.2): the value is UTF-8 without control
+// characters and without leading or trailing space.
 func (p *parser) extension(f field) {
 	s, e := f.lineSpan()
-	switch {
-	case !txtfield.ValidName(f.key):
-		p.add(diag.PolicyExtensionInvalid, s, e,
-			fmt.Sprintf("%q is not a valid key (letters, digits, '_', '-', '.', starting with a letter or digit, at most 32); strict senders reject the policy", f.key),
-			"fix or remove the line")
-	case !validExtensionValue(f.value):
+	if !validExtensionValue(f.value) {
 		p.add(diag.PolicyExtensionInvalid, s, e,
 			fmt.Sprintf("the value of %q is empty or contains a tab or control character; strict senders reject the policy", f.key),
 			"give it a value of printable characters separated by single spaces, or remove the line")
-	default:
-		p.policy.Extensions = append(p.policy.Extensions, Extension{f.key, f.value})
-		p.add(diag.PolicyExtension, s, e,
-			fmt.Sprintf("extension %q is ignored by senders", f.key),
-			"remove it unless a tool of yours reads it")
+		return
 	}
+	p.policy.Extensions = append(p.policy.Extensions, Extension{f.key, f.value})
+	p.add(diag.PolicyExtension, s, e,
+		fmt.Sprintf("extension %q is ignored by senders", f.key),
+		"remove it unless a tool of yours reads it")
 }
 
 // validExtensionValue enforces sts-policy-ext-value. Spec note: the ABNF

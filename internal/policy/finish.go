@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/txtfield"
 )
 
 const (
@@ -74,19 +75,36 @@ func (p *parser) maxAgeAdvice() {
 	}
 }
 
-// unknownKey judges a key the specification does not define: a likely
-// misspelling of a known key is a warning (a policy with "nmx:" instead of
-// "mx:" has no MX hosts), anything else an extension.
+// unknownKey judges a key the specification does not define. RFC 8461
+// §3.2: any other key must be an sts-policy-ext-name, so a key outside
+// that grammar is an error even when it looks like a known key ("m;",
+// "-mx"): the line is no field and senders reject the whole policy. A
+// valid name that looks like a misspelling of a known key is a warning (a
+// policy with "nmx:" instead of "mx:" has no MX hosts), anything else an
+// extension.
 func (p *parser) unknownKey(f field) {
 	known := typoOf(f.key)
-	if known == "" || (p.has(known) && !fitsKey(known, f.value)) {
-		p.extension(f)
-		return
+	if known != "" && p.has(known) && !fitsKey(known, f.value) {
+		known = ""
 	}
 	s, e := f.keySpan()
-	p.add(diag.PolicyKeyTypo, s, e,
-		fmt.Sprintf("unknown key %q looks like %q; senders ignore the line (keys are case-sensitive)", f.key, known),
-		fmt.Sprintf("rename the key to %q", known))
+	switch {
+	case !txtfield.ValidName(f.key):
+		hint := "fix or remove the line"
+		if known != "" {
+			hint = fmt.Sprintf("did you mean %q? Rename the key to %q", known, known)
+		}
+		s, e = f.lineSpan()
+		p.add(diag.PolicyExtensionInvalid, s, e,
+			fmt.Sprintf("%q is not a valid key (letters, digits, '_', '-', '.', starting with a letter or digit, at most 32), so the line is not a field; strict senders (mox) reject the whole policy", f.key),
+			hint)
+	case known != "":
+		p.add(diag.PolicyKeyTypo, s, e,
+			fmt.Sprintf("unknown key %q looks like %q; senders ignore the line (keys are case-sensitive)", f.key, known),
+			fmt.Sprintf("rename the key to %q", known))
+	default:
+		p.extension(f)
+	}
 }
 
 func (p *parser) has(key string) bool {

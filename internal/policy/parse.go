@@ -113,7 +113,8 @@ func (p *parser) split(l line, indent int) (field, bool) {
 	rest := l.text[indent:]
 	key, value, found := strings.Cut(rest, ":")
 	keyCol := indent + 1
-	if !found || key == "" || strings.ContainsAny(key, " \t") {
+	// A '#' starts no key: the line is a comment, or a field commented out.
+	if !found || key == "" || strings.ContainsAny(key, " \t") || key[0] == '#' {
 		p.lineSyntax(l, indent, key, found)
 		return field{}, false
 	}
@@ -129,7 +130,7 @@ func (p *parser) lineSyntax(l line, indent int, key string, colon bool) {
 	case strings.HasPrefix(l.text[indent:], "#"):
 		p.add(diag.PolicyLineSyntax, start, end,
 			"comments are not part of the policy grammar; senders reject the policy",
-			"delete the comment line; keep notes in the repository instead")
+			"delete the comment line, or remove the '#' if the line is a field that should count; keep notes in the repository")
 	case colon && strings.TrimRight(key, " \t") != "" && !strings.ContainsAny(strings.TrimRight(key, " \t"), " \t"):
 		p.add(diag.PolicyLineSyntax, start, end,
 			fmt.Sprintf("whitespace between %q and ':'; the key must be followed directly by the colon, so senders reject the policy", strings.TrimRight(key, " \t")),

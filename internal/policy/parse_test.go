@@ -123,7 +123,10 @@ var policyVectors = []policyCase{
 	{"P43 duplicate mx", lines(vers, testing_, mx1, "mx: MX1.example.com", age), "warning", []string{"4:5 warning policy-mx-duplicate"}},
 }
 
-var mxInvalid = []string{"1:0 error policy-mx-missing", "3:5 error policy-mx-invalid"}
+var (
+	mxInvalid = []string{"1:0 error policy-mx-missing", "3:5 error policy-mx-invalid"}
+	mxIDNA    = []string{"3:5 warning policy-mx-idna"}
+)
 
 // moreCases cover rules beyond the reference vectors.
 var moreCases = []policyCase{
@@ -134,6 +137,32 @@ var moreCases = []policyCase{
 	{"mx_host typo", lines(vers, testing_, mx1, age, "mx_host: mx2.example.com"), "warning", []string{"5:1 warning policy-key-typo"}},
 	{"maxage typo", lines(vers, testing_, mx1, "maxage: 86400"), "error", []string{"1:0 error policy-max-age-missing", "4:1 warning policy-key-typo"}},
 	{"note is no typo of mode", lines(vers, testing_, mx1, age, "note: hello"), "valid", []string{"5:1 notice policy-extension"}},
+	// RFC 8461 §3.2: a key outside sts-policy-ext-name makes the line no
+	// field, so senders reject the policy, whatever the key looks like.
+	{"commented-out mx", lines(vers, testing_, mx1, age, "#mx: mx2.example.com"), "error", []string{"5:1 error policy-line-syntax"}},
+	{"m; is no key", lines(vers, testing_, mx1, age, "m;: mx2.example.com"), "error", []string{"5:1 error policy-extension-invalid"}},
+	{"m= is no key", lines(vers, testing_, mx1, age, "m=: mx2.example.com"), "error", []string{"5:1 error policy-extension-invalid"}},
+	{"mx; is no key", lines(vers, testing_, mx1, age, "mx;: mx2.example.com"), "error", []string{"5:1 error policy-extension-invalid"}},
+	{"-mx is no key", lines(vers, testing_, mx1, age, "-mx: mx2.example.com"), "error", []string{"5:1 error policy-extension-invalid"}},
+	{"_mx is no key", lines(vers, testing_, mx1, age, "_mx: mx2.example.com"), "error", []string{"5:1 error policy-extension-invalid"}},
+	{"33-char mx_ key", lines(vers, testing_, mx1, age, "mx_"+strings.Repeat("h", 30)+": mx2.example.com"), "error", []string{"5:1 error policy-extension-invalid"}},
+	{"-mode is no key", lines(vers, "-mode: enforce", mx1, age), "error", []string{"1:0 error policy-mode-missing", "2:1 error policy-extension-invalid"}},
+	{"m; as the only mx", lines(vers, enforce, "m;: mx0.example.com", age), "error", []string{"1:0 error policy-mx-missing", "3:1 error policy-extension-invalid"}},
+	{"mx. typo", lines(vers, testing_, mx1, age, "mx.: mx2.example.com"), "warning", []string{"5:1 warning policy-key-typo"}},
+	{"MX typo", lines(vers, testing_, mx1, age, "MX: mx2.example.com"), "warning", []string{"5:1 warning policy-key-typo"}},
+	// RFC 5891 §4.2.3: LDH labels that are no valid IDNA 2008 name; mox
+	// (golang.org/x/net/idna) rejects them.
+	{"reserved -- label", lines(vers, testing_, "mx: ab--cd.example.com", age), "warning", mxIDNA},
+	{"xn-- label decoding to a control character", lines(vers, testing_, "mx: xn--a.example.com", age), "warning", mxIDNA},
+	{"xn-- label that is no Punycode", lines(vers, testing_, "mx: xn--9.example.com", age), "warning", mxIDNA},
+	{"xn-- label decoding to an upper-case letter", lines(vers, testing_, "mx: xn--wca.example.com", age), "warning", mxIDNA},
+	{"xn-- label starting with a combining mark", lines(vers, testing_, "mx: xn--a-wbb.example.com", age), "warning", mxIDNA},
+	{"xn-- label decoding to a reserved -- label", lines(vers, testing_, "mx: xn--ab---3ra.example.com", age), "warning", mxIDNA},
+	{"xn-- label decoding to a leading hyphen", lines(vers, testing_, "mx: xn----eha.example.com", age), "warning", mxIDNA},
+	{"xn-- label decoding to a no-break space", lines(vers, testing_, "mx: mail.xn--6a7p.example", age), "warning", mxIDNA},
+	{"wildcard over a reserved -- label", lines(vers, testing_, "mx: *.ab--cd.example.com", age), "warning", []string{"3:5 warning policy-mx-idna", "3:5 warning policy-mx-wildcard"}},
+	{"upper-case A-label", lines(vers, testing_, "mx: XN--BCHER-KVA.example", age), "valid", nil},
+	{"A-label with an emoji", lines(vers, testing_, "mx: xn--ls8h.example", age), "valid", nil},
 	{"enforce 14 days", lines(vers, enforce, mx1, "max_age: 1209600"), "valid", nil},
 	{"two bare CRs", "version: STSv1\rmode: testing\nmx: mx1.example.com\rmax_age: 1296000\n", "error", []string{"1:15 error policy-bare-cr"}},
 }
@@ -153,6 +182,31 @@ func TestParse(t *testing.T) {
 			}
 			checkPositions(t, tc.in, diags)
 		})
+	}
+}
+
+// TestUnknownKeyHint checks that a key outside the grammar that looks like
+// a known key names that key in its hint.
+func TestUnknownKeyHint(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{"m;: mx2.example.com", []string{`policy-extension-invalid: did you mean "mx"? Rename the key to "mx"`}},
+		{"-max_age: 86400", []string{`policy-extension-invalid: did you mean "max_age"? Rename the key to "max_age"`}},
+		{"x@y: z", []string{"policy-extension-invalid: fix or remove the line"}},
+		{"nmx: mx2.example.com", []string{`policy-key-typo: rename the key to "mx"`}},
+		{"#mx: mx2.example.com", []string{"policy-line-syntax: delete the comment line, or remove the '#' if the line is a field that should count; keep notes in the repository"}},
+	} {
+		_, diags := Parse([]byte(lines(vers, testing_, mx1, age, tc.line)))
+		var got []string
+		for _, d := range diags {
+			got = append(got, fmt.Sprintf("%s: %s", d.Code, d.Hint))
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("Parse(... %q) hints mismatch (-want +got):\n%s", tc.line, diff)
+		}
 	}
 }
 
