@@ -64,7 +64,14 @@ func actionMode(input string, ev event) (string, error) {
 			return "", usagef("input mode gate needs a pull_request or merge_group event, not %q", ev.Name)
 		}
 		return "gate", nil
-	case "check", "remind":
+	case "remind":
+		if ev.isGateEvent() {
+			// The working tree is the pull request's: its configuration
+			// must not steer issue writes (DESIGN §1.11).
+			return "", usagef("input mode remind cannot run on a %s event: it would write issues from the pull request's files; run it on schedule or workflow_dispatch", ev.Name)
+		}
+		return input, nil
+	case "check":
 		return input, nil
 	}
 	switch {

@@ -13,9 +13,22 @@ import (
 	"github.com/stsgate/stsgate/internal/report"
 )
 
-// check runs the live check (push, schedule, workflow_dispatch).
+// check runs the live check (push, schedule, workflow_dispatch). On a
+// pull request (mode: check) the configuration is the pull request's, so
+// the report token is not used: the pull request could name the URL it
+// goes to (DESIGN §1.11).
 func (a *actionRun) check(ctx context.Context, f *checkFlags) (report.Result, int, error) {
-	return evaluateCheck(ctx, a.env, f, a.in.applyTo)
+	configure := a.in.applyTo
+	if a.ev.isGateEvent() {
+		configure = func(c *config.Config) {
+			a.in.applyTo(c)
+			if c.ReportsTokenEnv != "" {
+				a.gha.Warningf("mode check on a %s event reads the pull request's configuration, so the report token named by reports_token_env is not sent; the gate mode reads the base configuration and uses it", a.ev.Name)
+				c.ReportsTokenEnv = ""
+			}
+		}
+	}
+	return evaluateCheck(ctx, a.env, f, configure)
 }
 
 // gate runs the pull-request gate: the base files come from the contents

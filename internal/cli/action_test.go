@@ -94,7 +94,10 @@ func TestActionMode(t *testing.T) {
 		{"", "workflow_dispatch", "remind"},
 		{"", "release", "check"},
 		{"check", "pull_request", "check"},
-		{"gate", "push", ""}, // usage error: no base to judge against
+		{"gate", "push", ""},                  // usage error: no base to judge against
+		{"remind", "pull_request", ""},        // the pull request's files must not steer issue writes
+		{"remind", "pull_request_target", ""}, // nor through the base's workflow
+		{"remind", "workflow_dispatch", "remind"},
 	} {
 		got, err := actionMode(tc.input, event{Name: tc.event})
 		if got != tc.want || (err != nil) != (tc.want == "") {

@@ -149,7 +149,10 @@ func (g gateRun) domain(ctx context.Context, env Env, head, base *repo, net *Net
 	hs := check.Lint(headIn)
 	bd, ok := base.cfg.Domain(d.Name)
 	if !ok {
+		// A domain the pull request adds: its files are judged, but it
+		// has no trusted report sources (DESIGN §1.11).
 		bd = d
+		bd.Reports = nil
 	}
 	baseIn, _ := base.load(bd)
 	bs := check.Lint(baseIn)
