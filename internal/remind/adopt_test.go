@@ -111,10 +111,7 @@ func TestSyncForeignNoticeOnce(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.repo.AddIssue(ghfake.Issue{Title: "forged", Body: Marker("a.example") + "\n" + Marker("b.example"), Labels: []string{DefaultLabel}, Author: "mallory"})
-	var states []State
-	for _, d := range []string{"a.example", "b.example"} {
-		states = append(states, with(readyState(), func(s *State) { s.Domain = d }))
-	}
+	states := domainStates("a.example", "b.example")
 	out := e.sync(t, states...)
 	if len(out.Notices) != 1 || !strings.Contains(out.Notices[0].Message, "#1") {
 		t.Errorf("notices = %v, want one about #1", out.Notices)
@@ -198,10 +195,7 @@ func TestSyncIdentity(t *testing.T) {
 func TestSyncIdentityOnce(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	var states []State
-	for _, d := range []string{"a.example", "b.example", "c.example"} {
-		states = append(states, with(readyState(), func(s *State) { s.Domain = d }))
-	}
+	states := domainStates("a.example", "b.example", "c.example")
 	e.sync(t, states...)
 	if len(e.repo.Issues()) != 3 {
 		t.Fatalf("issues: %v", e.issueLines())

@@ -372,10 +372,7 @@ func TestSyncDryRun(t *testing.T) {
 func TestSyncMaxWrites(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	var states []State
-	for _, d := range []string{"a.example", "b.example", "c.example"} {
-		states = append(states, with(readyState(), func(s *State) { s.Domain = d }))
-	}
+	states := domainStates("a.example", "b.example", "c.example")
 	o := opts(now)
 	o.MaxWrites = 2
 	out, err := Sync(context.Background(), e.client, states, o)
