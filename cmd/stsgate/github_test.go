@@ -128,6 +128,7 @@ var githubCmds = map[string]func(*testscript.TestScript, bool, []string){
 	"ghissues": cmdGHIssues,
 	"ghfail":   cmdGHFail,
 	"ghcommit": cmdGHCommit,
+	"ghissue":  cmdGHIssue,
 	"ghreadonly": func(ts *testscript.TestScript, neg bool, args []string) {
 		fakeOf(ts).SetReadOnly(!neg)
 	},
@@ -270,4 +271,24 @@ func cmdGHCommit(ts *testscript.TestScript, neg bool, args []string) {
 	repo := fakeOf(ts).Repo(testOwner, testRepo)
 	repo.AddCommit(ghfake.DefaultBranch, path, ghfake.Commit{SHA: sha, Date: date, Message: "change " + path})
 	repo.SetFile(sha, path, ts.ReadFile(file))
+}
+
+// cmdGHIssue adds an issue labelled mta-sts, opened by AUTHOR, with the
+// first line of FILE as its title and the rest as its body; with REASON
+// and a time it is closed, by AUTHOR, as REASON (completed, not_planned):
+//
+//	ghissue AUTHOR FILE [REASON RFC3339-TIME]
+func cmdGHIssue(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 && len(args) != 4 {
+		ts.Fatalf("usage: ghissue AUTHOR FILE [REASON TIME]")
+	}
+	title, body, _ := strings.Cut(ts.ReadFile(args[1]), "\n")
+	is := ghfake.Issue{Title: title, Body: body, Labels: []string{"mta-sts"}, Author: args[0]}
+	if len(args) == 4 {
+		closed, err := time.Parse(time.RFC3339, args[3])
+		ts.Check(err)
+		is.State, is.StateReason, is.ClosedBy, is.ClosedAt = "closed", args[2], args[0], closed
+		is.CreatedAt = closed.Add(-time.Hour)
+	}
+	fakeOf(ts).Repo(testOwner, testRepo).AddIssue(is)
 }

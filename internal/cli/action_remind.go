@@ -50,6 +50,7 @@ func (a *actionRun) remind(ctx context.Context, f *checkFlags) (report.Result, i
 	res, code := c.res, c.code
 	res.Diagnostics = append(res.Diagnostics, notes...)
 	res.Diagnostics = append(res.Diagnostics, out.Warnings...)
+	res.Diagnostics = append(res.Diagnostics, out.Notices...)
 	if err != nil {
 		a.gha.Errorf("stsgate could not update the reminder issues: %v", err)
 		if code == ExitPass {

@@ -10,6 +10,8 @@ const (
 	IssuePermission       Code = "issue-permission"
 	IssueLabelUnavailable Code = "issue-label-unavailable"
 	IssueWriteLimit       Code = "issue-write-limit"
+	IssueForeign          Code = "issue-foreign"
+	IssueIdentityAssumed  Code = "issue-identity-assumed"
 )
 
 var remindCodes = []Info{
@@ -21,4 +23,6 @@ var remindCodes = []Info{
 	{IssuePermission, Warning, "The token may not read or write the reminder issues", ""},
 	{IssueLabelUnavailable, Warning, "The issue label could not be created, so no reminder issue was opened", ""},
 	{IssueWriteLimit, Warning, "More issue writes were planned than one run allows", ""},
+	{IssueForeign, Notice, "An issue with the reminder marker was opened by another account and left alone", ""},
+	{IssueIdentityAssumed, Notice, "The token's own login could not be looked up; github-actions[bot] was assumed", ""},
 }

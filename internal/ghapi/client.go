@@ -3,6 +3,8 @@
 // reminder issues need, returns stsgate's own types, pages through lists
 // itself, retries 5xx answers and rate limits with a bounded backoff, and
 // classifies failures as ErrNotFound, *PermissionError or *RateLimitError.
+// One GraphQL query, Viewer, goes through the same transports: it is the
+// only way an installation token can learn its own login.
 //
 // The core packages define the small interfaces they need; *Client
 // satisfies them and cli wires the two together.
@@ -46,6 +48,7 @@ type Options struct {
 type Client struct {
 	http      *http.Client // auth and retry transports installed
 	base      *url.URL     // always ends in a slash
+	graphql   *url.URL     // the GraphQL endpoint that goes with base
 	userAgent string
 }
 
@@ -70,7 +73,7 @@ func New(opts Options) (*Client, error) {
 	if ua == "" {
 		ua = "stsgate"
 	}
-	return &Client{http: hc, base: base, userAgent: ua}, nil
+	return &Client{http: hc, base: base, graphql: graphQLURL(base), userAgent: ua}, nil
 }
 
 // BaseURL returns the API root the client sends requests to, with its

@@ -34,8 +34,21 @@
 //     gets no write at all: "could not check" neither opens nor closes.
 //   - Testing mode of unknown age is never stale; the issue says "unknown"
 //     when it exists for another reason.
-//   - An issue a person closed as "not planned" snoozes the domain for
-//     snooze_days from its closed_at; one a person closed as "completed"
+//   - Only issues opened by the token's own account are adopted (DESIGN
+//     §1.11): the marker and the label are no proof, since anyone who can
+//     open an issue can copy the one and a triager can add the other. The
+//     account is looked up once per run: GET /user for a personal access
+//     token; GraphQL's viewer for an installation token, which GET /user
+//     refuses with 403 (the Actions GITHUB_TOKEN writes as
+//     github-actions[bot], a GitHub App's token as <app-slug>[bot], and
+//     no REST call tells an installation token its app). When neither
+//     answers, github-actions[bot] is assumed, with a notice. A marked
+//     issue of another account is not edited, closed, counted as a snooze
+//     or as a duplicate; it gets one notice per run, and the domain's
+//     issue is kept or opened as if it did not exist.
+//   - An issue of its own that a person (anyone with triage rights)
+//     closed as "not planned" snoozes the domain for snooze_days from its
+//     closed_at; one a person closed as "completed"
 //     while the problem remains is reopened on the next run (the body says
 //     how to snooze instead).
 //   - The issue title and body belong to stsgate: they are rewritten

@@ -96,3 +96,12 @@ func with(s State, f func(*State)) State {
 	f(&s)
 	return s
 }
+
+// domainStates returns readyState for each of domains.
+func domainStates(domains ...string) []State {
+	states := make([]State, 0, len(domains))
+	for _, d := range domains {
+		states = append(states, with(readyState(), func(s *State) { s.Domain = d }))
+	}
+	return states
+}

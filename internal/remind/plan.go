@@ -58,8 +58,9 @@ func (w Write) String() string {
 
 // PlanOptions are the settings Plan needs besides the issues.
 type PlanOptions struct {
-	// BotLogin is the login stsgate writes as; a close by anyone else is a
-	// person's decision. Empty means DefaultBotLogin.
+	// BotLogin is the login stsgate writes as: only issues it opened are
+	// adopted, and a close by anyone else is a person's decision. Empty
+	// means DefaultBotLogin.
 	BotLogin string
 	// SnoozeDays is how long a person's "closed as not planned" silences
 	// the domain, from the issue's closed_at. Zero means the default.
@@ -68,7 +69,8 @@ type PlanOptions struct {
 	Now time.Time
 }
 
-// DefaultBotLogin is the login of the workflow token's user.
+// DefaultBotLogin is the login of the workflow's GITHUB_TOKEN: the GitHub
+// Actions app's bot.
 const DefaultBotLogin = "github-actions[bot]"
 
 func (o PlanOptions) withDefaults() PlanOptions {
@@ -95,6 +97,24 @@ func Marked(all []ghapi.Issue, domain string) []ghapi.Issue {
 	return out
 }
 
+// ownIssues splits marked issues into those login opened, the only ones
+// stsgate adopts, and the others. Anyone who can open an issue can copy
+// the hidden marker (and a triager can add the label), so an issue from
+// another account is never edited, closed, read as a snooze or kept as
+// the domain's issue: its author could otherwise silence the reminders or
+// get the real issue closed as a duplicate (DESIGN §1.11). Logins are
+// compared without case, as GitHub does.
+func ownIssues(marked []ghapi.Issue, login string) (own, foreign []ghapi.Issue) {
+	for _, is := range marked {
+		if strings.EqualFold(is.Author, login) {
+			own = append(own, is)
+		} else {
+			foreign = append(foreign, is)
+		}
+	}
+	return own, foreign
+}
+
 // Kept returns the issue a domain keeps among its marked issues: the
 // lowest-numbered open one, else the lowest-numbered one; nil when there
 // are none. Lowest wins so that racing runs agree on which to keep.
@@ -111,11 +131,11 @@ func Kept(marked []ghapi.Issue) *ghapi.Issue {
 }
 
 // Plan returns the writes that bring the issues of want.Domain to want.
-// existing is every issue listed by label; those of other domains are
-// ignored. Plan is pure.
+// existing is every issue listed by label; those of other domains, and
+// those opts.BotLogin did not open, are ignored. Plan is pure.
 func Plan(want Issue, existing []ghapi.Issue, opts PlanOptions) []Write {
 	opts = opts.withDefaults()
-	marked := Marked(existing, want.Domain)
+	marked, _ := ownIssues(Marked(existing, want.Domain), opts.BotLogin)
 	kept := Kept(marked)
 	writes := Duplicates(want.Domain, marked)
 	if w, ok := reconcile(want, kept, snoozed(marked, opts), opts); ok {
@@ -125,7 +145,8 @@ func Plan(want Issue, existing []ghapi.Issue, opts PlanOptions) []Write {
 }
 
 // Duplicates plans the closing of every open marked issue but the kept
-// one, each as completed with a comment linking the kept issue.
+// one, each as completed with a comment linking the kept issue. The
+// caller passes only its own issues (see Plan).
 func Duplicates(domain string, marked []ghapi.Issue) []Write {
 	kept := Kept(marked)
 	var writes []Write

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 // Rate limits are retried inside the client; a denied permission is a
 // *ghapi.PermissionError.
 type IssueAPI interface {
+	IdentityAPI
 	ListIssues(ctx context.Context, owner, repo, label string) ([]ghapi.Issue, error)
 	GetIssue(ctx context.Context, owner, repo string, number int) (ghapi.Issue, error)
 	CreateIssue(ctx context.Context, owner, repo string, in ghapi.NewIssue) (ghapi.Issue, error)
@@ -43,7 +45,8 @@ type Options struct {
 	Owner, Repo string
 	// Label finds and marks the issues; default DefaultLabel.
 	Label string
-	// BotLogin is the login the token writes as; default DefaultBotLogin.
+	// BotLogin is the login the token writes as, whose issues alone are
+	// adopted. Empty means: look it up, once per run (see identify).
 	BotLogin string
 	// SnoozeDays is the snooze of a "closed as not planned"; default 30.
 	SnoozeDays int
@@ -60,9 +63,6 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.Label == "" {
 		o.Label = DefaultLabel
-	}
-	if o.BotLogin == "" {
-		o.BotLogin = DefaultBotLogin
 	}
 	if o.SnoozeDays <= 0 {
 		o.SnoozeDays = DefaultSnoozeDays
@@ -88,6 +88,7 @@ type Outcome struct {
 	Applied  []Write         // the writes made; none on a dry run
 	Skipped  []Write         // planned but not made: over MaxWrites or denied
 	Warnings diag.List       // permission problems and the write limit
+	Notices  diag.List       // marked issues of other accounts, an assumed login
 }
 
 // DomainOutcome is the issue of one domain after the run.
@@ -97,15 +98,19 @@ type DomainOutcome struct {
 	Number int // the domain's issue; 0 when it has none
 }
 
-// Sync brings the reminder issues of owner/repo to the states: it lists
-// the labelled issues once, plans every domain, applies the plan within
+// Sync brings the reminder issues of owner/repo to the states: it looks up
+// the token's login and lists the labelled issues once, plans every
+// domain over the issues that login opened, applies the plan within
 // MaxWrites, and after creating an issue lists again and closes the newer
 // of any duplicates a racing run created. A denied permission becomes a
 // warning in the Outcome; other API failures are returned as the error,
 // with the Outcome so far.
 func Sync(ctx context.Context, api IssueAPI, states []State, opts Options) (Outcome, error) {
 	opts = opts.withDefaults()
-	a := &applier{api: api, opts: opts, budget: opts.MaxWrites}
+	a := &applier{api: api, opts: opts, budget: opts.MaxWrites, noticed: map[int]bool{}}
+	if err := a.identify(ctx); err != nil || a.denied {
+		return a.out, err
+	}
 	issues, err := api.ListIssues(ctx, opts.Owner, opts.Repo, opts.Label)
 	if err != nil {
 		return a.out, a.fail(err)
@@ -134,16 +139,20 @@ type applier struct {
 	labeled bool  // EnsureLabel was tried
 	denied  bool  // a write was denied: make no more
 	created []string
+	noticed map[int]bool // foreign issues already reported
 }
 
-// planDomain plans one domain: its kept issue's prior state, the closer of
-// a not-planned close (only the single-issue answer has it), then Plan.
+// planDomain plans one domain over the issues the token's login opened:
+// its kept issue's prior state, the closer of a not-planned close (only
+// the single-issue answer has it), then Plan. Marked issues of other
+// accounts get a notice and nothing else.
 func (a *applier) planDomain(ctx context.Context, s State, issues []ghapi.Issue) error {
 	s.SnoozeDays = a.opts.SnoozeDays
 	if s.Now.IsZero() {
 		s.Now = a.opts.Now
 	}
-	marked := Marked(issues, s.Domain)
+	marked, foreign := ownIssues(Marked(issues, s.Domain), a.opts.BotLogin)
+	a.noticeForeign(s.Domain, foreign)
 	if err := a.fillClosers(ctx, marked); err != nil {
 		return err
 	}
@@ -190,9 +199,13 @@ func (a *applier) fail(err error) error {
 		return fmt.Errorf("remind: %w", err)
 	}
 	if !a.denied {
+		hint := fmt.Sprintf("add %q to the permissions of the workflow", perm.Permission)
+		if perm.Status == http.StatusUnauthorized {
+			hint = "give the action a valid token: the default github_token is the workflow's own; a personal access token may have expired or been revoked"
+		}
 		a.out.Warnings.Add(diag.New(diag.IssuePermission,
 			fmt.Sprintf("the reminder issues of %s/%s were not updated (%v), so they may still tell people to do what is already done, or not tell them what is now needed", a.opts.Owner, a.opts.Repo, err),
-			fmt.Sprintf("add %q to the permissions of the workflow", perm.Permission)))
+			hint))
 	}
 	a.denied = true
 	return nil
@@ -340,7 +353,7 @@ func (a *applier) cleanUpRaces(ctx context.Context) error {
 		return a.fail(err)
 	}
 	for _, domain := range a.created {
-		marked := Marked(issues, domain)
+		marked, _ := ownIssues(Marked(issues, domain), a.opts.BotLogin)
 		dups := Duplicates(domain, marked)
 		a.out.Planned = append(a.out.Planned, dups...)
 		if err := a.applyAll(ctx, dups, false); err != nil {

@@ -33,7 +33,7 @@ func newEnv(t *testing.T) env {
 	srv := ghfake.New(t)
 	srv.SetNow(func() time.Time { return now })
 	e := env{srv: srv, repo: srv.Repo(owner, repoName), sleeps: &ghfake.Sleeper{}}
-	c, err := ghapi.New(ghapi.Options{BaseURL: srv.URL(), HTTPClient: srv.Client(),
+	c, err := ghapi.New(ghapi.Options{Token: "ghs_test", BaseURL: srv.URL(), HTTPClient: srv.Client(),
 		Retry: ghapi.Retry{Sleep: e.sleeps.Sleep, Now: func() time.Time { return now }}})
 	if err != nil {
 		t.Fatal(err)
@@ -252,6 +252,7 @@ func TestSyncPermission(t *testing.T) {
 		{"create denied", func(e env) { e.srv.Fail(ghfake.NotAccessible().On("POST", "/repos/*/*/issues")) }, diag.IssuePermission},
 		{"label denied", func(e env) { e.srv.Fail(ghfake.NotAccessible().On("POST", "/repos/*/*/labels")) }, diag.IssueLabelUnavailable},
 		{"list denied", func(e env) { e.srv.Fail(ghfake.NotAccessible().On("GET", "/repos/*/*/issues")) }, diag.IssuePermission},
+		{"token rejected", func(e env) { e.srv.RequireToken("another") }, diag.IssuePermission},
 		{"read-only token, edit", func(e env) {
 			old := Desired(with(readyState(), func(s *State) { s.Window.CleanStreak = 15 }), Hidden{})
 			e.repo.AddIssue(ghfake.Issue{Title: old.Title, Body: old.Body, Labels: []string{DefaultLabel}})
@@ -371,10 +372,7 @@ func TestSyncDryRun(t *testing.T) {
 func TestSyncMaxWrites(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	var states []State
-	for _, d := range []string{"a.example", "b.example", "c.example"} {
-		states = append(states, with(readyState(), func(s *State) { s.Domain = d }))
-	}
+	states := domainStates("a.example", "b.example", "c.example")
 	o := opts(now)
 	o.MaxWrites = 2
 	out, err := Sync(context.Background(), e.client, states, o)

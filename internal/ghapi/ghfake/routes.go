@@ -34,6 +34,8 @@ func (s *Server) routes() *http.ServeMux {
 	} {
 		m.HandleFunc(pattern, s.inRepo(h))
 	}
+	m.HandleFunc("GET "+prefix+"/user", s.getUser)
+	m.HandleFunc("POST "+graphQLPath, s.graphQL)
 	m.HandleFunc("/", s.notImplemented)
 	return m
 }

@@ -5,7 +5,10 @@
 // inject failures with Fail, and assert on Requests, Writes and the
 // repository state afterwards. The API is mounted under /api/v3, as on
 // GitHub Enterprise Server, so that URL() works as GITHUB_API_URL and a
-// client that drops the prefix is caught.
+// client that drops the prefix is caught; the one GraphQL query stsgate
+// sends, { viewer { login } }, is answered at /api/graphql beside it, as
+// on GitHub Enterprise Server. SetLogin chooses the token's account and,
+// by its form, the kind of token (personal or installation).
 package ghfake
 
 import (
@@ -23,7 +26,8 @@ import (
 // prefix is where the API is mounted.
 const prefix = "/api/v3"
 
-// DefaultLogin is the login of the token's user: the Actions bot.
+// DefaultLogin is the login of the token's account: the Actions bot, whose
+// GITHUB_TOKEN is an installation token.
 const DefaultLogin = "github-actions[bot]"
 
 // Server is a fake GitHub REST API. It is safe for concurrent use.
@@ -47,7 +51,7 @@ type Server struct {
 // Request is one request the server received.
 type Request struct {
 	Method string
-	Path   string // the API path without /api/v3, unescaped: /repos/o/r/issues
+	Path   string // the API path without /api/v3, unescaped: /repos/o/r/issues; /api/graphql for GraphQL
 	Query  string // the raw query
 	Token  string // from the Authorization header, "" without one
 	Accept string
@@ -108,8 +112,13 @@ func (s *Server) RequireToken(token string) {
 	s.token = token
 }
 
-// SetLogin sets the login of the token's user, the author of what the
-// client creates (default DefaultLogin).
+// SetLogin sets the login of the token's account, the author of what the
+// client creates (default DefaultLogin). The login also says what kind of
+// token the client holds. A bot login ("name[bot]", such as DefaultLogin)
+// is an installation token, like the Actions GITHUB_TOKEN: GET /user
+// answers 403 "Resource not accessible by integration" and only the
+// GraphQL viewer names the account. Any other login is a person's
+// personal access token: GET /user returns it.
 func (s *Server) SetLogin(login string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -131,7 +140,7 @@ func (s *Server) Requests() []Request {
 }
 
 // Writes returns how many POST, PATCH, PUT and DELETE requests arrived,
-// including those answered with an error.
+// including those answered with an error; GraphQL queries are reads.
 func (s *Server) Writes() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -155,7 +164,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	req := Request{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, prefix), Query: r.URL.RawQuery,
 		Token: bearer(r.Header.Get("Authorization")), Accept: r.Header.Get("Accept"), Body: string(body)}
-	if isWrite(r.Method) {
+	if isWrite(r) {
 		s.writes++
 	}
 	s.dispatch(rec, r, req)
@@ -172,7 +181,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, req Request) {
 	case s.token != "" && req.Token != s.token:
 		writeError(w, http.StatusUnauthorized, "Bad credentials")
 	case s.applyFault(w, req):
-	case s.readOnly && isWrite(r.Method):
+	case s.readOnly && isWrite(r):
 		writeError(w, http.StatusForbidden, notAccessible)
 	default:
 		s.mux.ServeHTTP(w, r)
@@ -190,9 +199,13 @@ func bearer(h string) string {
 	return ""
 }
 
-// isWrite reports whether method changes state.
-func isWrite(method string) bool {
-	switch method {
+// isWrite reports whether r changes state: a POST, PATCH, PUT or DELETE
+// other than a GraphQL query.
+func isWrite(r *http.Request) bool {
+	if isQuery(r) {
+		return false
+	}
+	switch r.Method {
 	case http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete:
 		return true
 	}

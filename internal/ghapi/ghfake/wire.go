@@ -26,16 +26,18 @@ func (s *Server) htmlURL(st *repoState, suffix string) string {
 	return fmt.Sprintf("%s/%s/%s%s", s.srv.URL, st.owner, st.name, suffix)
 }
 
-// userJSON is a user or, for a "[bot]" login, a bot.
+// userJSON is a user or, for a "[bot]" login, a bot, with the fields of
+// GitHub's simple-user that stsgate reads: login, id, type, site_admin.
 func userJSON(login string) *github.User {
 	if login == "" {
 		return nil
 	}
 	kind := "User"
-	if strings.HasSuffix(login, "[bot]") {
+	if isBot(login) {
 		kind = "Bot"
 	}
-	return &github.User{Login: github.String(login), Type: github.String(kind)}
+	return &github.User{Login: github.String(login), ID: github.Int64(userID(login)), Type: github.String(kind),
+		SiteAdmin: github.Bool(false)}
 }
 
 // timestamp returns t for JSON, nil when zero.
