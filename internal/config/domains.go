@@ -75,7 +75,7 @@ func (d *decoder) hostName(n *yaml.Node, key string) (string, diag.Pos, bool) {
 	}
 	name := normalizeHost(v.Text)
 	if p := hostProblem(name); p != "" {
-		d.report(diag.ConfigValue, n, fmt.Sprintf("%s %q is not a valid domain name: %s", key, v.Text, p),
+		d.report(diag.ConfigValue, n, fmt.Sprintf("%s %s is not a valid domain name: %s", key, diag.Excerpt(v.Text), p),
 			"Write the domain as an A-label host name, such as example.com or xn--bcher-kva.example.")
 		return "", v.Pos, false
 	}
@@ -142,7 +142,7 @@ func (d *decoder) reports(n *yaml.Node) []string {
 	var out []string
 	for _, v := range d.texts(n, "reports") {
 		if problem, hint := reportSourceProblem(v.Text); problem != "" {
-			d.add(diag.New(diag.ConfigValue, fmt.Sprintf("report source %q %s", v.Text, problem), hint).
+			d.add(diag.New(diag.ConfigValue, fmt.Sprintf("report source %s %s", diag.Excerpt(v.Text), problem), hint).
 				At(v.Pos, endOf(v)))
 			continue
 		}

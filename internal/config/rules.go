@@ -64,7 +64,7 @@ func (d *decoder) prefix(n *yaml.Node, key string) netip.Prefix {
 	}
 	p, problem, hint := parsePrefix(v.Text)
 	if problem != "" {
-		d.report(diag.ConfigValue, n, fmt.Sprintf("%s %q is not usable: %s", key, v.Text, problem), hint)
+		d.report(diag.ConfigValue, n, fmt.Sprintf("%s %s is not usable: %s", key, diag.Excerpt(v.Text), problem), hint)
 		return netip.Prefix{}
 	}
 	return p
@@ -125,6 +125,6 @@ func (d *decoder) resultType(n *yaml.Node) string {
 	if s := suggest(v.Text, known); s != "" {
 		hint = fmt.Sprintf("Did you mean %q? %s", s, hint)
 	}
-	d.report(diag.ConfigValue, n, fmt.Sprintf("result_type %q is not a TLS-RPT result type (RFC 8460 §4.3), so the rule would never match", v.Text), hint)
+	d.report(diag.ConfigValue, n, fmt.Sprintf("result_type %s is not a TLS-RPT result type (RFC 8460 §4.3), so the rule would never match", diag.Excerpt(v.Text)), hint)
 	return ""
 }

@@ -42,7 +42,7 @@ func describe(n *yaml.Node) string {
 		case "!!null":
 			return "an empty value"
 		}
-		return fmt.Sprintf("the text %q", v)
+		return fmt.Sprintf("the text %s", diag.Excerpt(v))
 	}
 	return "a YAML node"
 }
@@ -164,7 +164,7 @@ func (d *decoder) duration(n *yaml.Node, s durationSetting) (time.Duration, bool
 	}
 	t, err := parseDuration(n.Value)
 	if err != nil {
-		d.report(diag.ConfigValue, n, fmt.Sprintf("%s %q is not a duration: %v", s.key, n.Value, err), hint)
+		d.report(diag.ConfigValue, n, fmt.Sprintf("%s %s is not a duration: %v", s.key, diag.Excerpt(n.Value), err), hint)
 		return 0, false
 	}
 	if t <= 0 || t > s.max {

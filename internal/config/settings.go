@@ -125,7 +125,7 @@ func (d *decoder) envName(n *yaml.Node) string {
 		return ""
 	}
 	if p := envNameProblem(v.Text); p != "" {
-		d.report(diag.ConfigValue, n, fmt.Sprintf("reports_token_env %q: %s", v.Text, p),
+		d.report(diag.ConfigValue, n, fmt.Sprintf("reports_token_env %s: %s", diag.Excerpt(v.Text), p),
 			"Name the environment variable that holds the token, such as TLSRPT_TOKEN, not the token itself.")
 		return ""
 	}
@@ -139,7 +139,7 @@ func (d *decoder) label(n *yaml.Node, key string, dst *string) bool {
 		return false
 	}
 	if p := labelNameProblem(v.Text); p != "" {
-		d.report(diag.ConfigValue, n, fmt.Sprintf("%s %q is not a usable GitHub label: %s", key, v.Text, p),
+		d.report(diag.ConfigValue, n, fmt.Sprintf("%s %s is not a usable GitHub label: %s", key, diag.Excerpt(v.Text), p),
 			"Use a short label name without commas, such as mta-sts.")
 		return false
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/stsgate/stsgate/internal/diag"
 )
 
 const day = 24 * time.Hour
@@ -101,9 +103,9 @@ func labelProblem(l string) string {
 	case l == "":
 		return "it has an empty label (two dots in a row, or a leading dot)"
 	case len(l) > 63:
-		return fmt.Sprintf("label %q is longer than 63 characters", l)
+		return fmt.Sprintf("label %s is longer than 63 characters", diag.Excerpt(l))
 	case l[0] == '-' || l[len(l)-1] == '-':
-		return fmt.Sprintf("label %q starts or ends with a hyphen", l)
+		return fmt.Sprintf("label %s starts or ends with a hyphen", diag.Excerpt(l))
 	}
 	for i := 0; i < len(l); i++ {
 		c := l[i]

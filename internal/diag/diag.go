@@ -10,7 +10,9 @@ package diag
 import (
 	"cmp"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Severity orders findings. The zero value is not a valid severity.
@@ -169,4 +171,22 @@ func (d Diagnostic) String() string {
 	}
 	fmt.Fprintf(&b, "%s: %s [%s]", d.Severity, d.Message, d.Code)
 	return b.String()
+}
+
+// maxExcerpt bounds the bytes of file content a message quotes.
+const maxExcerpt = 40
+
+// Excerpt quotes s for a message as Go does with %q (control characters
+// escaped), cut to its first 40 bytes on a UTF-8 boundary with an
+// ellipsis: a message names the offending token, it does not reproduce
+// the file (DESIGN §1.11).
+func Excerpt(s string) string {
+	if len(s) <= maxExcerpt {
+		return strconv.Quote(s)
+	}
+	cut := maxExcerpt
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
 }

@@ -3,6 +3,7 @@ package diag
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -65,5 +66,20 @@ func TestByImportance(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("ByImportance order:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"mx1.example.com":             `"mx1.example.com"`,
+		"a\nb\x00c":                   `"a\nb\x00c"`,
+		strings.Repeat("x", 40):       `"` + strings.Repeat("x", 40) + `"`,
+		strings.Repeat("x", 41):       `"` + strings.Repeat("x", 40) + `"…`,
+		strings.Repeat("x", 39) + "é": `"` + strings.Repeat("x", 39) + `"…`, // not cut inside the é
+	} {
+		if got := Excerpt(in); got != want {
+			t.Errorf("Excerpt(%q) = %s, want %s", in, got, want)
+		}
 	}
 }

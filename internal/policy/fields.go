@@ -80,7 +80,7 @@ func (p *parser) version(f field) {
 	}
 	s, e := f.valueSpan()
 	p.add(diag.PolicyVersionInvalid, s, e,
-		fmt.Sprintf("version is %q; senders only accept STSv1 (case-sensitive) and reject the policy", f.value),
+		fmt.Sprintf("version is %s; senders only accept STSv1 (case-sensitive) and reject the policy", diag.Excerpt(f.value)),
 		"write \"version: STSv1\"")
 }
 
@@ -101,7 +101,7 @@ func (p *parser) mode(f field) {
 	}
 	s, e := f.valueSpan()
 	p.add(diag.PolicyModeInvalid, s, e,
-		fmt.Sprintf("mode %q is not a valid mode; senders reject the policy", f.value), hint)
+		fmt.Sprintf("mode %s is not a valid mode; senders reject the policy", diag.Excerpt(f.value)), hint)
 }
 
 // maxAge enforces RFC 8461 §3.2: 1*10DIGIT, at most 31557600.
@@ -110,7 +110,7 @@ func (p *parser) maxAgeField(f field) {
 	n, err := strconv.ParseInt(f.value, 10, 64)
 	if !isNumeric(f.value) || len(f.value) > 10 || err != nil || n > MaxMaxAge {
 		p.add(diag.PolicyMaxAgeInvalid, s, e,
-			fmt.Sprintf("max_age %q is not a number of seconds from 0 to 31557600 written in at most 10 digits; senders reject the policy", f.value),
+			fmt.Sprintf("max_age %s is not a number of seconds from 0 to 31557600 written in at most 10 digits; senders reject the policy", diag.Excerpt(f.value)),
 			"use a plain number of seconds, such as 1209600 (14 days) or 31557600 (one year)")
 		return
 	}
@@ -128,14 +128,14 @@ func (p *parser) mxField(f field) {
 	s, e := f.valueSpan()
 	if why := CheckMXPattern(f.value); why != "" {
 		p.add(diag.PolicyMXInvalid, s, e,
-			fmt.Sprintf("mx %q is not a valid pattern: %s; senders reject the policy", f.value, why),
+			fmt.Sprintf("mx %s is not a valid pattern: %s; senders reject the policy", diag.Excerpt(f.value), why),
 			"write a host name such as mail.example.com, or *.example.com for any host one label below")
 		return
 	}
 	key := strings.ToLower(f.value)
 	if first, dup := p.mx[key]; dup {
 		p.add(diag.PolicyMXDuplicate, s, e,
-			fmt.Sprintf("mx %q is already listed on line %d", f.value, first),
+			fmt.Sprintf("mx %s is already listed on line %d", diag.Excerpt(f.value), first),
 			"remove the duplicate line")
 		return
 	}
@@ -143,14 +143,14 @@ func (p *parser) mxField(f field) {
 	p.policy.MX = append(p.policy.MX, f.value)
 	if why := idnaProblem(strings.TrimPrefix(f.value, "*.")); why != "" {
 		p.add(diag.PolicyMXIDNA, s, e,
-			fmt.Sprintf("mx %q: %s; senders that check names with IDNA (mox, with golang.org/x/net/idna) reject the pattern or the whole policy, so mail to that host loses MTA-STS protection, and in enforce mode a sender that drops only the pattern defers it", f.value, why),
+			fmt.Sprintf("mx %s: %s; senders that check names with IDNA (mox, with golang.org/x/net/idna) reject the pattern or the whole policy, so mail to that host loses MTA-STS protection, and in enforce mode a sender that drops only the pattern defers it", diag.Excerpt(f.value), why),
 			"write the host name as an IDNA 2008 converter such as idn2 gives it (its xn-- A-label for a Unicode name); a host whose own name has \"--\" in a label's third and fourth characters needs a new name, in the MX records and here")
 	}
 	if strings.HasPrefix(f.value, "*.") {
 		// RFC 8461 §10.4: a wildcard lets any host with a valid
 		// certificate under the zone act as an MX.
 		p.add(diag.PolicyMXWildcard, s, e,
-			fmt.Sprintf("mx %q lets any host one label under %s with a valid certificate receive your mail", f.value, f.value[2:]),
+			fmt.Sprintf("mx %s lets any host one label under %s with a valid certificate receive your mail", diag.Excerpt(f.value), f.value[2:]),
 			"list the MX host names themselves unless they change often")
 	}
 }
@@ -162,13 +162,13 @@ func (p *parser) extension(f field) {
 	s, e := f.lineSpan()
 	if !validExtensionValue(f.value) {
 		p.add(diag.PolicyExtensionInvalid, s, e,
-			fmt.Sprintf("the value of %q is empty or contains a tab or control character; strict senders reject the policy", f.key),
+			fmt.Sprintf("the value of %s is empty or contains a tab or control character; strict senders reject the policy", diag.Excerpt(f.key)),
 			"give it a value of printable characters separated by single spaces, or remove the line")
 		return
 	}
 	p.policy.Extensions = append(p.policy.Extensions, Extension{f.key, f.value})
 	p.add(diag.PolicyExtension, s, e,
-		fmt.Sprintf("extension %q is ignored by senders", f.key),
+		fmt.Sprintf("extension %s is ignored by senders", diag.Excerpt(f.key)),
 		"remove it unless a tool of yours reads it")
 }
 

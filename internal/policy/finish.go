@@ -96,11 +96,11 @@ func (p *parser) unknownKey(f field) {
 		}
 		s, e = f.lineSpan()
 		p.add(diag.PolicyExtensionInvalid, s, e,
-			fmt.Sprintf("%q is not a valid key (letters, digits, '_', '-', '.', starting with a letter or digit, at most 32), so the line is not a field; strict senders (mox) reject the whole policy", f.key),
+			fmt.Sprintf("%s is not a valid key (letters, digits, '_', '-', '.', starting with a letter or digit, at most 32), so the line is not a field; strict senders (mox) reject the whole policy", diag.Excerpt(f.key)),
 			hint)
 	case known != "":
 		p.add(diag.PolicyKeyTypo, s, e,
-			fmt.Sprintf("unknown key %q looks like %q; senders ignore the line (keys are case-sensitive)", f.key, known),
+			fmt.Sprintf("unknown key %s looks like %s; senders ignore the line (keys are case-sensitive)", diag.Excerpt(f.key), diag.Excerpt(known)),
 			fmt.Sprintf("rename the key to %q", known))
 	default:
 		p.extension(f)

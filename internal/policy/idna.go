@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/stsgate/stsgate/internal/diag"
 )
 
 // idnaProblem says why host, whose labels are already known to be LDH
@@ -36,14 +38,14 @@ func idnaLabelProblem(l string) string {
 		// RFC 5891 §4.2.3.1: "--" in the third and fourth positions is
 		// reserved for tagged labels such as the xn-- of A-labels.
 		if len(l) >= 4 && l[2:4] == "--" {
-			return fmt.Sprintf("the label %q has \"--\" in its third and fourth characters, which IDNA 2008 reserves for encoded labels such as xn--", l)
+			return fmt.Sprintf("the label %s has \"--\" in its third and fourth characters, which IDNA 2008 reserves for encoded labels such as xn--", diag.Excerpt(l))
 		}
 		return ""
 	}
 	// RFC 5891 §5.4: an A-label is decoded and the U-label validated.
 	u, ok := decodePunycode(enc)
 	if !ok {
-		return fmt.Sprintf("the label %q starts with xn-- but the rest is not valid Punycode", l)
+		return fmt.Sprintf("the label %s starts with xn-- but the rest is not valid Punycode", diag.Excerpt(l))
 	}
 	if why := uLabelProblem(u); why != "" {
 		return fmt.Sprintf("the label %q starts with xn-- but decodes to %+q, %s, so it is not a valid A-label", l, string(u), why)

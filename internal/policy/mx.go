@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/stsgate/stsgate/internal/diag"
 )
 
 // CheckMXPattern validates an mx pattern of RFC 8461 §3.2: a fully
@@ -57,9 +59,9 @@ func checkLabel(l string) string {
 	case l == "":
 		return "the name has an empty label"
 	case len(l) > 63:
-		return fmt.Sprintf("the label %q is longer than 63 characters", l)
+		return fmt.Sprintf("the label %s is longer than 63 characters", diag.Excerpt(l))
 	case l[0] == '-' || l[len(l)-1] == '-':
-		return fmt.Sprintf("the label %q starts or ends with '-'", l)
+		return fmt.Sprintf("the label %s starts or ends with '-'", diag.Excerpt(l))
 	}
 	for i := 0; i < len(l); i++ {
 		c := l[i]

@@ -133,7 +133,7 @@ func (p *parser) lineSyntax(l line, indent int, key string, colon bool) {
 			"delete the comment line, or remove the '#' if the line is a field that should count; keep notes in the repository")
 	case colon && strings.TrimRight(key, " \t") != "" && !strings.ContainsAny(strings.TrimRight(key, " \t"), " \t"):
 		p.add(diag.PolicyLineSyntax, start, end,
-			fmt.Sprintf("whitespace between %q and ':'; the key must be followed directly by the colon, so senders reject the policy", strings.TrimRight(key, " \t")),
+			fmt.Sprintf("whitespace between %s and ':'; the key must be followed directly by the colon, so senders reject the policy", diag.Excerpt(strings.TrimRight(key, " \t"))),
 			"remove the space before the colon")
 	default:
 		p.add(diag.PolicyLineSyntax, start, end,

@@ -261,3 +261,21 @@ func checkPositions(t *testing.T, in string, diags diag.List) {
 		}
 	}
 }
+
+// TestMessagesQuoteExcerpts: a message names the offending token by a
+// short excerpt, however long the line (DESIGN §1.11).
+func TestMessagesQuoteExcerpts(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("SECRET", 2000)
+	for _, line := range []string{"mode: " + long, "mx: " + long, "max_age: " + long, long + ": x", "x" + long[:20] + ": \x01"} {
+		_, diags := Parse([]byte(lines(vers, line, mx1, age)))
+		if len(diags) == 0 {
+			t.Errorf("Parse(%.20q…) gave no diagnostic", line)
+		}
+		for _, d := range diags {
+			if len(d.Message) > 600 || strings.Count(d.Message, "SECRET") > 7 {
+				t.Errorf("Parse(%.20q…): %s message of %d bytes quotes too much", line, d.Code, len(d.Message))
+			}
+		}
+	}
+}

@@ -86,14 +86,14 @@ func (p *recordParser) fields(fields []txtfield.Field) {
 func (p *recordParser) id(f txtfield.Field) {
 	if p.seen {
 		p.Add(diag.STSRecordIDDuplicate, f.Start, f.End,
-			fmt.Sprintf("a second id (%q) is ignored by senders, who use the first (%q); some checkers reject the record", f.Value, p.rec.ID),
+			fmt.Sprintf("a second id (%s) is ignored by senders, who use the first (%q); some checkers reject the record", diag.Excerpt(f.Value), p.rec.ID),
 			"keep exactly one id= field")
 		return
 	}
 	p.seen = true
 	if len(f.Value) > 32 || !txtfield.IsAlnum(f.Value) {
 		p.Add(diag.STSRecordIDInvalid, f.ValueStart, f.End,
-			fmt.Sprintf("id %q is not 1 to 32 letters and digits; senders discard the record", f.Value),
+			fmt.Sprintf("id %s is not 1 to 32 letters and digits; senders discard the record", diag.Excerpt(f.Value)),
 			"use only letters and digits, such as a timestamp 20261128T103000")
 		return
 	}

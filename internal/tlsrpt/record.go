@@ -93,7 +93,7 @@ func (p *recordParser) fields(fields []txtfield.Field) {
 func (p *recordParser) extension(f txtfield.Field) {
 	if strings.EqualFold(f.Name, "rua") && txtfield.ValidValue(f.Value) {
 		p.Diags.Add(txtfield.At(diag.New(diag.TLSRPTRecordExtension,
-			fmt.Sprintf("field %q is not rua= (field names are case-sensitive), so senders ignore it as an unknown extension", f.Name),
+			fmt.Sprintf("field %s is not rua= (field names are case-sensitive), so senders ignore it as an unknown extension", diag.Excerpt(f.Name)),
 			`write the field name in lower case: "rua="`), f.Start, f.End).As(diag.Warning))
 		p.rec.Extensions = append(p.rec.Extensions, Extension{f.Name, f.Value})
 		return

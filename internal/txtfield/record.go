@@ -107,7 +107,7 @@ func (c *Checker) Version(f Field) bool {
 		return true
 	case strings.EqualFold(f.Name, "v"):
 		c.Add(c.Kind.Codes.VersionInvalid, f.Start, f.End,
-			fmt.Sprintf("the record starts with %q, but senders only recognise exactly %q (case-sensitive); they %s", f.Name+"="+f.Value, v, c.Kind.Loss),
+			fmt.Sprintf("the record starts with %s, but senders only recognise exactly %q (case-sensitive); they %s", diag.Excerpt(f.Name+"="+f.Value), v, c.Kind.Loss),
 			fmt.Sprintf("begin the record with %q", v+";"))
 	default:
 		c.Add(c.Kind.Codes.Syntax, f.Start, f.End,
@@ -120,7 +120,7 @@ func (c *Checker) Version(f Field) bool {
 // NoEquals reports a field without '='.
 func (c *Checker) NoEquals(f Field) {
 	c.Add(c.Kind.Codes.Syntax, f.Start, f.End,
-		fmt.Sprintf("field %q has no '='; senders discard the record", f.Name),
+		fmt.Sprintf("field %s has no '='; senders discard the record", diag.Excerpt(f.Name)),
 		"write fields as name=value separated by ';'")
 }
 
@@ -130,12 +130,12 @@ func (c *Checker) NoEquals(f Field) {
 func (c *Checker) Extension(f Field) bool {
 	if !ValidName(f.Name) || !ValidValue(f.Value) {
 		c.Add(c.Kind.Codes.ExtensionInvalid, f.Start, f.End,
-			fmt.Sprintf("field %q is not a valid extension (name: letters, digits, '_', '-', '.'; value: printable ASCII without spaces, ';' or '='); strict senders discard the record", f.Name+"="+f.Value),
+			fmt.Sprintf("field %s is not a valid extension (name: letters, digits, '_', '-', '.'; value: printable ASCII without spaces, ';' or '='); strict senders discard the record", diag.Excerpt(f.Name+"="+f.Value)),
 			"remove the field or fix its name and value")
 		return false
 	}
 	c.Add(c.Kind.Codes.Extension, f.Start, f.End,
-		fmt.Sprintf("extension field %q is ignored by senders", f.Name),
+		fmt.Sprintf("extension field %s is ignored by senders", diag.Excerpt(f.Name)),
 		"remove it unless a tool of yours reads it")
 	return true
 }

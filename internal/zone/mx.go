@@ -26,7 +26,7 @@ func checkMX(items []mxItem, domain string) diag.List {
 		}
 		if problem := hostProblem(m.raw, m.Host); problem != "" {
 			l.Add(diag.New(diag.MXInvalid,
-				fmt.Sprintf("the MX record of %s names %q, which %s. Senders cannot deliver to it, and MTA-STS cannot match it against the policy's mx patterns", domain, m.raw, problem),
+				fmt.Sprintf("the MX record of %s names %s, which %s. Senders cannot deliver to it, and MTA-STS cannot match it against the policy's mx patterns", domain, diag.Excerpt(m.raw), problem),
 				fmt.Sprintf("name the mail server by its host name (such as mail.%s) and give that host A/AAAA records", domain)).
 				At(m.start, m.end))
 		}

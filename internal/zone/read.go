@@ -143,7 +143,7 @@ func (s *source) syntaxDiag(err error, read int) diag.Diagnostic {
 		msg = se.msg
 	}
 	if se.token != "" {
-		msg += fmt.Sprintf(" at %q", se.token)
+		msg += fmt.Sprintf(" at %s", diag.Excerpt(se.token))
 	}
 	d := diag.New(diag.ZoneSyntax,
 		"the zone file does not parse: "+msg+". The zone parser stops at the first error, so stsgate does not see the records after it and cannot check them",

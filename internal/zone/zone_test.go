@@ -440,3 +440,20 @@ func TestParseFileGenerateBudget(t *testing.T) {
 		t.Errorf("STS mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestSyntaxErrorExcerpt: a syntax error names the token by a short
+// excerpt; a zone file that is really something else (a process
+// environment, say) is not echoed.
+func TestSyntaxErrorExcerpt(t *testing.T) {
+	t.Parallel()
+	src := "TOKEN=" + strings.Repeat("s3cret", 1000) + "\x00HOME=/root\n"
+	_, diags := ParseFile("dns.zone", []byte(src), "example.com")
+	if len(diags) == 0 {
+		t.Fatal("no diagnostic")
+	}
+	for _, d := range diags {
+		if strings.Count(d.Message, "s3cret") > 7 || strings.Contains(d.Message, "HOME") {
+			t.Errorf("%s quotes the file: %d bytes", d.Code, len(d.Message))
+		}
+	}
+}
