@@ -36,6 +36,7 @@ var allowed = map[string][]string{
 	"internal/tlsrpt":            append(slices.Clone(pure), klauspostGzip),
 	"internal/tlsrpt/tlsrpttest": nil,
 	"internal/cmd/gencorpus":     {"internal/tlsrpt/tlsrpttest"},
+	"internal/cmd/genhostile":    {"internal/tlsrpt", klauspostGzip},
 	"internal/zone":              append(slices.Clone(pure), "internal/policy", miekgDNS),
 	"internal/dnsx":              append(slices.Clone(pure), miekgDNS),
 	"internal/dnsx/dnstest":      append(slices.Clone(pure), miekgDNS, "internal/dnsx"),
