@@ -90,10 +90,10 @@ func hasHidden(s string) bool {
 
 // Code puts a short identifier (a code, an id, a host name) in a code
 // span, where markdown is literal; text a code span cannot hold (a
-// backtick, a line break, or a pipe, which splits a table cell even
-// inside a span) is escaped with Text instead.
+// backtick, a pipe, which splits a table cell even inside a span, or
+// anything Visible would escape) is escaped with Text instead.
 func Code(s string) string {
-	if s == "" || strings.ContainsAny(s, "`|") || strings.IndexFunc(s, Hidden) >= 0 {
+	if s == "" || strings.ContainsAny(s, "`|") || hasHidden(s) {
 		return Text(s)
 	}
 	return "`" + s + "`"

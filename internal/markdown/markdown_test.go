@@ -61,6 +61,8 @@ func TestCode(t *testing.T) {
 		"a`b":        "a\\`b",
 		"_mta-sts":   "`_mta-sts`",
 		"x|y":        `x\|y`,
+		"bad\xe2":    `bad\\xe2`,
+		"a\u2028b":   `a\\u2028b`,
 		"":           "",
 	} {
 		if got := Code(in); got != want {
@@ -117,6 +119,9 @@ func FuzzText(f *testing.F) {
 		}
 		if i := strings.IndexFunc(got, Hidden); i >= 0 || !utf8.ValidString(got) {
 			t.Fatalf("Text(%q) = %q keeps a hidden rune or invalid UTF-8", s, got)
+		}
+		if c := Code(s); strings.IndexFunc(c, Hidden) >= 0 || !utf8.ValidString(c) {
+			t.Fatalf("Code(%q) = %q keeps a hidden rune or invalid UTF-8", s, c)
 		}
 		for i := 0; i < len(got); i++ {
 			if strings.IndexByte("|`[]*_~#!$@", got[i]) < 0 {
