@@ -32,7 +32,7 @@ type annotation struct {
 // level (AnnotationsPerSeverity when perSeverity <= 0). It returns the
 // diagnostics left out, in the same order, for the job summary.
 func WriteAnnotations(w io.Writer, diags diag.List, perSeverity int) (dropped diag.List, err error) {
-	shown, dropped := selectAnnotations(diags, perSeverity)
+	shown, dropped := selectAnnotations(boundedDiags(diags), perSeverity)
 	bw := bufio.NewWriter(w)
 	for _, d := range shown {
 		bw.WriteString(annotationFor(d).command())
@@ -48,6 +48,7 @@ func WriteAnnotations(w io.Writer, diags diag.List, perSeverity int) (dropped di
 // at the start of a line) and has "##[" defused (it reads the legacy
 // "##[command]" form anywhere in a line).
 func WriteGitHub(w io.Writer, r Result) error {
+	r = bounded(r)
 	dropped, err := WriteAnnotations(w, r.Diagnostics, AnnotationsPerSeverity)
 	if err != nil {
 		return err

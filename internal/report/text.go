@@ -13,6 +13,7 @@ import (
 // "file:line:col: severity: message [code]", the fix indented below it,
 // then a count and the verdict.
 func WriteText(w io.Writer, r Result) error {
+	r = bounded(r)
 	bw := bufio.NewWriter(w)
 	diags := append(diag.List(nil), r.Diagnostics...)
 	diags.Sort()

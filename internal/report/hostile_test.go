@@ -1,0 +1,116 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/markdown"
+	"github.com/stsgate/stsgate/internal/tlsrpt"
+)
+
+// hostileResult puts s into every string of a result that comes from
+// input: the domain's state, its failure rows, and the domain, file,
+// subject, message and hint of its findings. copies findings without a
+// file come first, so that --format github prints those over the
+// annotation budget as plain lines.
+func hostileResult(s string, copies int) Result {
+	var diags diag.List
+	for i := range copies {
+		d := diag.New(diag.ReportOrganizationEmpty, fmt.Sprintf("report %d from %s", i, s), "ask "+s)
+		d.Domain, d.Subject = s, s
+		diags = append(diags, d)
+	}
+	inFile := diag.New(diag.PolicyModeDuplicate, "mode "+s, "keep "+s).At(diag.Pos{Line: 3, Column: 1}, diag.Pos{Line: 3, Column: 9})
+	inFile.File, inFile.Domain = s, s
+	row := tlsrpt.Failure{ResultType: s, Org: s, SendingIP: s, MX: s, Sessions: 2, Class: s, Blocking: true,
+		FirstDay: "2026-11-01", LastDay: "2026-11-02", Reason: s}
+	w := &tlsrpt.Window{Reasons: []string{s}, Days: []tlsrpt.Day{{Date: "2026-11-01", Status: tlsrpt.DayDirty}},
+		Failures: []tlsrpt.Failure{row}, Ignored: []tlsrpt.Failure{row}, OtherPolicies: []tlsrpt.Failure{row}}
+	return Result{Verdict: Fail, Diagnostics: append(diags, inFile),
+		Domains: []Domain{{Domain: s, Mode: s, ID: s, TLSRPT: []string{s}, MX: []string{s}, Window: w}}}
+}
+
+type renderer struct {
+	name   string
+	render func(Result) (string, error)
+}
+
+// renderers are every output format of a result.
+func renderers() []renderer {
+	write := func(f func(*bytes.Buffer, Result) error) func(Result) (string, error) {
+		return func(r Result) (string, error) {
+			var b bytes.Buffer
+			err := f(&b, r)
+			return b.String(), err
+		}
+	}
+	return []renderer{
+		{"text", write(func(b *bytes.Buffer, r Result) error { return WriteText(b, r) })},
+		{"json", write(func(b *bytes.Buffer, r Result) error { return WriteJSON(b, r) })},
+		{"json-inline", write(func(b *bytes.Buffer, r Result) error { r.InlineWindow = true; return WriteJSON(b, r) })},
+		{"github", write(func(b *bytes.Buffer, r Result) error { return WriteGitHub(b, r) })},
+		{"summary", func(r Result) (string, error) {
+			label := r.Domains[0].Domain
+			return Summary(r, SummaryOptions{Run: "gate", Override: label, LinkBase: "https://github.com/o/r/blob/abc"}), nil
+		}},
+	}
+}
+
+// jsonStrings are the strings of the JSON document that come from s.
+type jsonStrings struct {
+	Domains []struct {
+		Domain   string
+		Window   *struct{ Failures []tlsrpt.Failure }
+		Failures []tlsrpt.Failure
+	}
+	Diagnostics []struct{ Domain, Subject, Message string }
+}
+
+// checkJSON fails unless out is valid JSON that holds s capped.
+func checkJSON(t *testing.T, format, out, s string) {
+	t.Helper()
+	var doc jsonStrings
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%s is not JSON: %v", format, err)
+	}
+	if !utf8.ValidString(s) {
+		return // encoding/json holds U+FFFD for the bytes that are not UTF-8
+	}
+	rows := doc.Domains[0].Failures
+	if w := doc.Domains[0].Window; w != nil {
+		rows = w.Failures
+	}
+	field := markdown.Truncate(s, 256)
+	got := []string{doc.Domains[0].Domain, rows[0].Org, rows[0].MX, rows[0].Reason, doc.Diagnostics[0].Subject}
+	if diff := cmp.Diff([]string{field, field, field, field, field}, got); diff != "" {
+		t.Errorf("%s does not hold the capped strings (-want +got):\n%s", format, diff)
+	}
+}
+
+// TestLongStrings: strings from reports are capped, so that the output
+// grows with the number of rows and findings, not with their lengths.
+func TestLongStrings(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{strings.Repeat("A", 15<<20), strings.Repeat("\u2028é", 5<<20)} {
+		r := hostileResult(s, 2)
+		for _, f := range renderers() {
+			out, err := f.render(r)
+			if err != nil {
+				t.Fatalf("%s: %v", f.name, err)
+			}
+			if len(out) > 64<<10 {
+				t.Errorf("%s: %d bytes of output, want under 64 KiB", f.name, len(out))
+			}
+			if strings.HasPrefix(f.name, "json") {
+				checkJSON(t, f.name, out, s)
+			}
+		}
+	}
+}
