@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -14,6 +15,14 @@ import (
 	"github.com/stsgate/stsgate/internal/markdown"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
+
+// injections try to start a workflow command on a line of their own,
+// or to hide or disguise text.
+var injections = []string{
+	"x\n::error::pwned", "x\r::add-mask::y", "\u2028::warning::z", "x\r\n::stop-commands::t",
+	"::error::at the start", " \u00a0\u3000::notice::after spaces", "a ##[add-mask]b", "\u0085::error::nel",
+	"\u202egnp.exe", "\x1b[2J\x1b[31mred", "caf\xe9 \x00 \x7f \u009b", "%0A::error::escaped",
+}
 
 // hostileResult puts s into every string of a result that comes from
 // input: the domain's state, its failure rows, and the domain, file,
@@ -63,6 +72,35 @@ func renderers() []renderer {
 	}
 }
 
+// checkLines fails when a line of out shows a hidden character or
+// invalid UTF-8, or could be read by the runner as a workflow command:
+// "::" at its start after white space (ActionCommand.TryParseV2 trims
+// it), or, in what is printed to a step's output rather than to the
+// summary file, the legacy "##[" anywhere. The github format's own
+// commands must parse as annotations.
+func checkLines(t *testing.T, format, out string) {
+	t.Helper()
+	for i, line := range strings.Split(out, "\n") {
+		if j := strings.IndexFunc(line, markdown.Hidden); j >= 0 || !utf8.ValidString(line) {
+			t.Errorf("%s line %d shows a hidden character or invalid UTF-8: %q", format, i+1, line)
+		}
+		if format == "github" && strings.HasPrefix(line, "::") {
+			if a, err := parseCommand(line); err != nil || levelOf(diag.Error) != a.Level && levelOf(diag.Warning) != a.Level && levelOf(diag.Notice) != a.Level {
+				t.Errorf("github line %d is no annotation (%v): %q", i+1, err, line)
+			}
+			continue
+		}
+		start := strings.TrimLeftFunc(line, unicode.IsSpace)
+		legacy := format != "summary" && strings.Contains(strings.ReplaceAll(line, `##[\`, ""), "##[")
+		if strings.HasPrefix(start, "::") || legacy {
+			t.Errorf("%s line %d could be read as a workflow command: %q", format, i+1, line)
+		}
+		if format == "github" && line != "" && !strings.HasPrefix(line, "stsgate: ") {
+			t.Errorf("github line %d is neither an annotation nor a stsgate line: %q", i+1, line)
+		}
+	}
+}
+
 // jsonStrings are the strings of the JSON document that come from s.
 type jsonStrings struct {
 	Domains []struct {
@@ -94,6 +132,25 @@ func checkJSON(t *testing.T, format, out, s string) {
 	}
 }
 
+// TestHostileStrings: no string from input can start a line, hide text
+// or be read as a workflow command, in any output format.
+func TestHostileStrings(t *testing.T) {
+	t.Parallel()
+	for _, s := range injections {
+		r := hostileResult(s, 12)
+		for _, f := range renderers() {
+			out, err := f.render(r)
+			if err != nil {
+				t.Fatalf("%s: %v", f.name, err)
+			}
+			checkLines(t, f.name, out)
+			if strings.HasPrefix(f.name, "json") {
+				checkJSON(t, f.name, out, s)
+			}
+		}
+	}
+}
+
 // TestLongStrings: strings from reports are capped, so that the output
 // grows with the number of rows and findings, not with their lengths.
 func TestLongStrings(t *testing.T) {
@@ -113,4 +170,25 @@ func TestLongStrings(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzRenderers holds every output format to the rules of
+// TestHostileStrings for any string.
+func FuzzRenderers(f *testing.F) {
+	for _, s := range injections {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := hostileResult(s, 12)
+		for _, f := range renderers() {
+			out, err := f.render(r)
+			if err != nil {
+				t.Fatalf("%s: %v", f.name, err)
+			}
+			checkLines(t, f.name, out)
+			if strings.HasPrefix(f.name, "json") {
+				checkJSON(t, f.name, out, s)
+			}
+		}
+	})
 }
