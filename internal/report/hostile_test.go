@@ -18,10 +18,12 @@ import (
 
 // injections try to start a workflow command on a line of their own,
 // or to hide or disguise text.
-var injections = []string{
-	"x\n::error::pwned", "x\r::add-mask::y", "\u2028::warning::z", "x\r\n::stop-commands::t",
-	"::error::at the start", " \u00a0\u3000::notice::after spaces", "a ##[add-mask]b", "\u0085::error::nel",
-	"\u202egnp.exe", "\x1b[2J\x1b[31mred", "caf\xe9 \x00 \x7f \u009b", "%0A::error::escaped",
+func injections() []string {
+	return []string{
+		"x\n::error::pwned", "x\r::add-mask::y", "\u2028::warning::z", "x\r\n::stop-commands::t",
+		"::error::at the start", " \u00a0\u3000::notice::after spaces", "a ##[add-mask]b", "\u0085::error::nel",
+		"\u202egnp.exe", "\x1b[2J\x1b[31mred", "caf\xe9 \x00 \x7f \u009b", "%0A::error::escaped",
+	}
 }
 
 // hostileResult puts s into every string of a result that comes from
@@ -136,7 +138,7 @@ func checkJSON(t *testing.T, format, out, s string) {
 // or be read as a workflow command, in any output format.
 func TestHostileStrings(t *testing.T) {
 	t.Parallel()
-	for _, s := range injections {
+	for _, s := range injections() {
 		r := hostileResult(s, 12)
 		for _, f := range renderers() {
 			out, err := f.render(r)
@@ -175,7 +177,7 @@ func TestLongStrings(t *testing.T) {
 // FuzzRenderers holds every output format to the rules of
 // TestHostileStrings for any string.
 func FuzzRenderers(f *testing.F) {
-	for _, s := range injections {
+	for _, s := range injections() {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
