@@ -59,6 +59,9 @@ func boundedDomain(d Domain) Domain {
 // boundedFailure caps the strings of a failure row: all come from
 // reports, or for other policies' rows, the policy-string.
 func boundedFailure(f tlsrpt.Failure) tlsrpt.Failure {
+	if max(len(f.ResultType), len(f.Org), len(f.SendingIP), len(f.MX), len(f.Class), len(f.FirstDay), len(f.LastDay), len(f.Reason)) <= maxFieldBytes {
+		return f // the common case, quickly
+	}
 	f.ResultType, f.Org, f.SendingIP, f.MX = field(f.ResultType), field(f.Org), field(f.SendingIP), field(f.MX)
 	f.Class, f.FirstDay, f.LastDay, f.Reason = field(f.Class), field(f.FirstDay), field(f.LastDay), field(f.Reason)
 	return f
