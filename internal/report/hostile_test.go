@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"unicode"
@@ -48,30 +49,27 @@ func hostileResult(s string, copies int) Result {
 		Domains: []Domain{{Domain: s, Mode: s, ID: s, TLSRPT: []string{s}, MX: []string{s}, Window: w}}}
 }
 
-type renderer struct {
-	name   string
-	render func(Result) (string, error)
-}
-
-// renderers are every output format of a result.
-func renderers() []renderer {
-	write := func(f func(*bytes.Buffer, Result) error) func(Result) (string, error) {
-		return func(r Result) (string, error) {
-			var b bytes.Buffer
-			err := f(&b, r)
-			return b.String(), err
+// renderAll renders r in every output format, by format name.
+func renderAll(t *testing.T, r Result) map[string]string {
+	t.Helper()
+	outs := map[string]string{
+		"summary": Summary(r, SummaryOptions{Run: "gate", Override: r.Domains[0].Domain, LinkBase: "https://github.com/o/r/blob/abc"}),
+	}
+	inline := r
+	inline.InlineWindow = true
+	for name, write := range map[string]func(io.Writer) error{
+		"text":        func(w io.Writer) error { return WriteText(w, r) },
+		"json":        func(w io.Writer) error { return WriteJSON(w, r) },
+		"json-inline": func(w io.Writer) error { return WriteJSON(w, inline) },
+		"github":      func(w io.Writer) error { return WriteGitHub(w, r) },
+	} {
+		var b bytes.Buffer
+		if err := write(&b); err != nil {
+			t.Fatalf("%s: %v", name, err)
 		}
+		outs[name] = b.String()
 	}
-	return []renderer{
-		{"text", write(func(b *bytes.Buffer, r Result) error { return WriteText(b, r) })},
-		{"json", write(func(b *bytes.Buffer, r Result) error { return WriteJSON(b, r) })},
-		{"json-inline", write(func(b *bytes.Buffer, r Result) error { r.InlineWindow = true; return WriteJSON(b, r) })},
-		{"github", write(func(b *bytes.Buffer, r Result) error { return WriteGitHub(b, r) })},
-		{"summary", func(r Result) (string, error) {
-			label := r.Domains[0].Domain
-			return Summary(r, SummaryOptions{Run: "gate", Override: label, LinkBase: "https://github.com/o/r/blob/abc"}), nil
-		}},
-	}
+	return outs
 }
 
 // checkLines fails when a line of out shows a hidden character or
@@ -134,22 +132,24 @@ func checkJSON(t *testing.T, format, out, s string) {
 	}
 }
 
+// checkHostile renders a result that holds s in every output format and
+// holds each to checkLines, and the JSON documents to checkJSON.
+func checkHostile(t *testing.T, s string) {
+	t.Helper()
+	for name, out := range renderAll(t, hostileResult(s, 12)) {
+		checkLines(t, name, out)
+		if strings.HasPrefix(name, "json") {
+			checkJSON(t, name, out, s)
+		}
+	}
+}
+
 // TestHostileStrings: no string from input can start a line, hide text
 // or be read as a workflow command, in any output format.
 func TestHostileStrings(t *testing.T) {
 	t.Parallel()
 	for _, s := range injections() {
-		r := hostileResult(s, 12)
-		for _, f := range renderers() {
-			out, err := f.render(r)
-			if err != nil {
-				t.Fatalf("%s: %v", f.name, err)
-			}
-			checkLines(t, f.name, out)
-			if strings.HasPrefix(f.name, "json") {
-				checkJSON(t, f.name, out, s)
-			}
-		}
+		checkHostile(t, s)
 	}
 }
 
@@ -158,17 +158,12 @@ func TestHostileStrings(t *testing.T) {
 func TestLongStrings(t *testing.T) {
 	t.Parallel()
 	for _, s := range []string{strings.Repeat("A", 15<<20), strings.Repeat("\u2028é", 5<<20)} {
-		r := hostileResult(s, 2)
-		for _, f := range renderers() {
-			out, err := f.render(r)
-			if err != nil {
-				t.Fatalf("%s: %v", f.name, err)
-			}
+		for name, out := range renderAll(t, hostileResult(s, 2)) {
 			if len(out) > 64<<10 {
-				t.Errorf("%s: %d bytes of output, want under 64 KiB", f.name, len(out))
+				t.Errorf("%s: %d bytes of output, want under 64 KiB", name, len(out))
 			}
-			if strings.HasPrefix(f.name, "json") {
-				checkJSON(t, f.name, out, s)
+			if strings.HasPrefix(name, "json") {
+				checkJSON(t, name, out, s)
 			}
 		}
 	}
@@ -180,17 +175,5 @@ func FuzzRenderers(f *testing.F) {
 	for _, s := range injections() {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		r := hostileResult(s, 12)
-		for _, f := range renderers() {
-			out, err := f.render(r)
-			if err != nil {
-				t.Fatalf("%s: %v", f.name, err)
-			}
-			checkLines(t, f.name, out)
-			if strings.HasPrefix(f.name, "json") {
-				checkJSON(t, f.name, out, s)
-			}
-		}
-	})
+	f.Fuzz(checkHostile)
 }
