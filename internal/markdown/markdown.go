@@ -6,6 +6,7 @@
 package markdown
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,14 +17,16 @@ import (
 // Text escapes s for inline markdown or a table cell: it cannot open a
 // table column, a code span, a link, an image, HTML or a new line, mention
 // a user or team (@), or hide itself with control or bidirectional
-// characters. Invalid UTF-8 comes out as U+FFFD.
+// characters, which it shows as Visible does (a line break as \n).
 func Text(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r == '\r' || r == '\n' || r == '\t':
-			b.WriteByte(' ')
+		case r == utf8.RuneError && n == 1 || Hidden(r):
+			// The escape's backslash, escaped for markdown.
+			b.WriteString(`\` + Visible(s[i:i+n]))
 		case r == '&':
 			b.WriteString("&amp;")
 		case r == '<':
@@ -33,26 +36,64 @@ func Text(s string) string {
 		case strings.ContainsRune("\\`*_[]|~#!$@", r):
 			b.WriteByte('\\')
 			b.WriteRune(r)
-		case Hidden(r):
-			b.WriteRune(unicode.ReplacementChar)
 		default:
-			b.WriteRune(r)
+			b.WriteString(s[i : i+n])
 		}
+		i += n
 	}
 	return b.String()
 }
 
-// Hidden reports a rune that breaks a line or hides text.
+// Hidden reports a rune that breaks a line or hides text: a C0 or C1
+// control character or DEL, the line and paragraph separators U+2028
+// and U+2029, or a bidirectional control (U+202A-U+202E, U+2066-U+2069
+// and the marks U+061C, U+200E, U+200F), which makes text read
+// differently from what it holds.
 func Hidden(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r)
+}
+
+// Visible returns s with every hidden rune written as a Go escape
+// (\n, \r, \t, \x1b, \u0085, \u2028, \u202e) and every byte that is
+// not UTF-8 as \xff, so that untrusted text stays on its line in a log
+// and shows what it holds. Backslashes are kept as they are: the result
+// is for reading, not for decoding.
+func Visible(s string) string {
+	if !hasHidden(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || Hidden(r) {
+			q := strconv.Quote(s[i : i+n]) // one escape between quotes
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// hasHidden reports whether s holds a hidden rune or a byte that is not
+// UTF-8.
+func hasHidden(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return !utf8.ValidString(s) || strings.IndexFunc(s, Hidden) >= 0
+		}
+	}
+	return false
 }
 
 // Code puts a short identifier (a code, an id, a host name) in a code
 // span, where markdown is literal; text a code span cannot hold (a
-// backtick, a line break, or a pipe, which splits a table cell even
-// inside a span) is escaped with Text instead.
+// backtick, a pipe, which splits a table cell even inside a span, or
+// anything Visible would escape) is escaped with Text instead.
 func Code(s string) string {
-	if s == "" || strings.ContainsAny(s, "`|") || strings.IndexFunc(s, Hidden) >= 0 {
+	if s == "" || strings.ContainsAny(s, "`|") || hasHidden(s) {
 		return Text(s)
 	}
 	return "`" + s + "`"

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"path"
 	"strconv"
@@ -32,7 +31,7 @@ type annotation struct {
 // level (AnnotationsPerSeverity when perSeverity <= 0). It returns the
 // diagnostics left out, in the same order, for the job summary.
 func WriteAnnotations(w io.Writer, diags diag.List, perSeverity int) (dropped diag.List, err error) {
-	shown, dropped := selectAnnotations(diags, perSeverity)
+	shown, dropped := selectAnnotations(boundedDiags(diags), perSeverity)
 	bw := bufio.NewWriter(w)
 	for _, d := range shown {
 		bw.WriteString(annotationFor(d).command())
@@ -44,22 +43,21 @@ func WriteAnnotations(w io.Writer, diags diag.List, perSeverity int) (dropped di
 // WriteGitHub is the --format github renderer: the annotations, then the
 // findings over the budget and the verdict as plain log lines. Untrusted
 // text in a plain line must not be read as a workflow command: every
-// such line starts with "stsgate: " (the runner reads "::" commands only
-// at the start of a line) and has "##[" defused (it reads the legacy
-// "##[command]" form anywhere in a line).
+// such line starts with "stsgate: " and is a plainLine.
 func WriteGitHub(w io.Writer, r Result) error {
+	r = bounded(r)
 	dropped, err := WriteAnnotations(w, r.Diagnostics, AnnotationsPerSeverity)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriter(w)
 	if len(dropped) > 0 {
-		fmt.Fprintf(bw, "stsgate: %d more not annotated (GitHub shows %d per severity):\n", len(dropped), AnnotationsPerSeverity)
+		printLine(bw, "stsgate: %d more not annotated (GitHub shows %d per severity):", len(dropped), AnnotationsPerSeverity)
 	}
 	for _, d := range dropped {
-		fmt.Fprintf(bw, "stsgate: %s\n", logLine(fmt.Sprintf("%s: %s: %s [%s]", location(d), d.Severity, d.Message, d.Code)))
+		printLine(bw, "stsgate: %s: %s: %s [%s]", location(d), d.Severity, d.Message, d.Code)
 	}
-	fmt.Fprintf(bw, "stsgate: %s; verdict: %s\n", counts(r.Diagnostics), r.Verdict)
+	printLine(bw, "stsgate: %s; verdict: %s", counts(r.Diagnostics), r.Verdict)
 	return bw.Flush()
 }
 
@@ -104,20 +102,24 @@ func levelOf(s diag.Severity) string {
 // repository file (a DNS name, a URL, a whole domain) become annotations
 // without a file: GitHub lists them on the run page, and a missing record
 // is often the most important thing to say. Their message names where.
+// Text from d shows its hidden characters as escapes (markdown.Visible),
+// so that the only line break is the one before the fix.
 func annotationFor(d diag.Diagnostic) annotation {
-	a := annotation{Level: levelOf(d.Severity), Title: "stsgate: " + string(d.Code), Message: d.Message}
+	title := "stsgate: " + string(d.Code)
 	if d.Domain != "" {
-		a.Title += " (" + d.Domain + ")"
+		title += " (" + d.Domain + ")"
 	}
+	a := annotation{Level: levelOf(d.Severity), Title: markdown.Visible(title), Message: d.Message}
 	file, ok := repoPath(d.File)
 	if ok {
-		a.File = file
+		a.File = markdown.Visible(file)
 		a.Line, a.Col, a.EndLine, a.EndColumn = span(d.Start, d.End)
 	} else if where := location(d); where != d.Domain {
 		a.Message = where + ": " + a.Message
 	}
+	a.Message = markdown.Visible(a.Message)
 	if fix := fixLine(d); fix != "" {
-		a.Message += "\n" + fix
+		a.Message += "\n" + markdown.Visible(fix)
 	}
 	return a
 }
@@ -162,15 +164,13 @@ func span(start, end diag.Pos) (line, col, endLine, endColumn int) {
 // third-party text (report organizations, served policies).
 const maxAnnotationMessage = 4096
 
-// The escapes of actions/toolkit's command.ts, which the runner undoes
-// (github-actions.md §1.3). A property value may not contain the ":" or
-// "," that end it; a message runs to the end of the line.
+// The escapes of actions/toolkit's command.ts (escapeProperty and
+// escapeData), which the runner undoes (github-actions.md §1.3). A
+// property value may not contain the ":" or "," that end it; a message
+// runs to the end of the line.
 var (
 	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 	messageEscaper  = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
-	// logLiner joins lines and defuses the legacy command prefix the way
-	// the runner's OutputManager defuses its own markers.
-	logLiner = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ", "##[", `##[\`)
 )
 
 // command formats a as one workflow command line, without the line
@@ -199,7 +199,3 @@ func number(n int) string {
 	}
 	return strconv.Itoa(n)
 }
-
-// logLine makes s one plain log line that the runner cannot read as a
-// workflow command, provided the line does not start with s.
-func logLine(s string) string { return logLiner.Replace(s) }

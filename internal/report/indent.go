@@ -3,9 +3,12 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf8"
 
+	"github.com/stsgate/stsgate/internal/markdown"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
@@ -53,7 +56,7 @@ func (x *indenter) value(src []byte) {
 		switch c := src[i]; c {
 		case '"':
 			end := stringEnd(src, i)
-			x.buf = append(x.buf, src[i:end]...)
+			x.buf = appendSafeJSON(x.buf, src[i:end])
 			i = end - 1
 		case '{', '[':
 			if i+1 < len(src) && (src[i+1] == '}' || src[i+1] == ']') {
@@ -170,18 +173,50 @@ func appendFailure(dst []byte, f *tlsrpt.Failure, depth int) []byte {
 	return append(appendNewline(dst, depth), '}')
 }
 
-// appendJSONString appends s as encoding/json writes it: a string of
-// printable ASCII other than the characters it escapes (the quote, the
-// backslash, and <, > and & for HTML) as it is, any other through
-// encoding/json itself.
+// appendJSONString appends s as encoding/json writes it, then made safe
+// by appendSafeJSON: a string of printable ASCII other than the
+// characters it escapes (the quote, the backslash, and <, > and & for
+// HTML) and without "##[" as it is, any other through encoding/json.
 func appendJSONString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == '[' && legacyCommand(s, i) {
 			b, _ := json.Marshal(s) // a string always marshals
-			return append(dst, b...)
+			return appendSafeJSON(dst, b)
 		}
 	}
 	return append(append(append(dst, '"'), s...), '"')
+}
+
+// appendSafeJSON appends the JSON string quoted, as encoding/json writes
+// it, with the characters it leaves as they are but a log or a page
+// should not show raw escaped too: DEL, the C1 controls and the
+// bidirectional controls (markdown.Hidden; encoding/json escapes the
+// C0 controls and U+2028 and U+2029 itself), and the "[" of "##[",
+// which the Actions runner reads as a workflow command anywhere in a
+// line of a step's output. The escapes are JSON's own, so the document
+// holds the same strings.
+func appendSafeJSON(dst, quoted []byte) []byte {
+	for i := 0; i < len(quoted); {
+		c := quoted[i]
+		if c < 0x7f && !(c == '[' && legacyCommand(quoted, i)) {
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(quoted[i:])
+		if r == '[' || markdown.Hidden(r) {
+			dst = fmt.Appendf(dst, `\u%04x`, r)
+		} else {
+			dst = append(dst, quoted[i:i+n]...)
+		}
+		i += n
+	}
+	return dst
+}
+
+// legacyCommand reports whether the '[' at s[i] ends "##[".
+func legacyCommand[T string | []byte](s T, i int) bool {
+	return i >= 2 && s[i-1] == '#' && s[i-2] == '#'
 }
 
 func (x *indenter) flush() error {

@@ -9,9 +9,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/markdown"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
@@ -29,9 +32,11 @@ func TestWriteIndented(t *testing.T) {
 }
 
 // FuzzWriteIndented holds writeIndented to json.Indent on every valid
-// JSON value, compacted as json.Marshal would leave it.
+// JSON value, compacted as json.Marshal would leave it, and made safe as
+// jsonSafe does.
 func FuzzWriteIndented(f *testing.F) {
 	f.Add([]byte(`{"a":[1,{"b":"c\"]"}],"d":{}}`))
+	f.Add([]byte("[\"##[add-mask]x\",\"\x7f\u0085\u202e\",\"###[[\"]"))
 	if b, err := os.ReadFile(filepath.Join("testdata", "sample.json")); err == nil {
 		f.Add(b)
 	}
@@ -40,7 +45,7 @@ func FuzzWriteIndented(f *testing.F) {
 		if json.Compact(&compact, in) != nil {
 			return
 		}
-		want := indentWithStdlib(t, compact.Bytes())
+		want := jsonSafe(indentWithStdlib(t, compact.Bytes()))
 		if got := indented(t, compact.Bytes()); !bytes.Equal(got, want) {
 			t.Fatalf("writeIndented(%q) =\n%q\nwant\n%q", compact.Bytes(), got, want)
 		}
@@ -95,8 +100,8 @@ func TestWriteJSONRows(t *testing.T) {
 	full := &tlsrpt.Window{
 		Reasons: []string{"streak-short"}, Days: []tlsrpt.Day{{Date: "2026-11-01", Reports: 1}},
 		Failures: []tlsrpt.Failure{row("certificate-expired", "<Org> & \u2028 \"quoted\" -0e-1000000000"), row("sts-policy-invalid", "")},
-		Ignored: []tlsrpt.Failure{{ResultType: "validation-failure", Reason: "known \\ exotic"},
-			{ResultType: "x\x00\x1f\x7f", Org: "caf\u00e9 \xff\xfe", SendingIP: "2001:db8::1", Sessions: -1, Reason: "\t\n"}},
+		Ignored: []tlsrpt.Failure{{ResultType: "validation-failure", Reason: "known \\ exotic ##[add-mask]x"},
+			{ResultType: "x\x00\x1f\x7f", Org: "caf\u00e9 \xff\xfe \u0085\u202e\u2069", SendingIP: "2001:db8::1", Sessions: -1, Reason: "\t\n"}},
 		OtherPolicies: []tlsrpt.Failure{{ResultType: "other-policy", Reason: "policy-string names mx a b"}},
 	}
 	for _, r := range []Result{
@@ -108,7 +113,7 @@ func TestWriteJSONRows(t *testing.T) {
 		if err := WriteJSON(&got, r); err != nil {
 			t.Fatal(err)
 		}
-		want := indentWithStdlib(t, stdlibDocument(t, r))
+		want := jsonSafe(indentWithStdlib(t, stdlibDocument(t, r)))
 		if !bytes.Equal(got.Bytes(), append(want, '\n')) {
 			t.Errorf("WriteJSON =\n%s\nwant\n%s", got.Bytes(), want)
 		}
@@ -166,9 +171,24 @@ func stdlibDocument(t *testing.T, r Result) []byte {
 	return out
 }
 
-// FuzzAppendJSONString holds appendJSONString to encoding/json.
+// jsonSafe is what appendSafeJSON should make of encoding/json's output,
+// written another way: DEL, the C1 controls, the bidirectional controls
+// and the "[" of "##[" as \u escapes.
+func jsonSafe(b []byte) []byte {
+	pairs := []string{"##[", `##\u005b`}
+	for _, span := range [][2]rune{{0x7f, 0x9f}, {0x061c, 0x061c}, {0x200e, 0x200f}, {0x202a, 0x202e}, {0x2066, 0x2069}} {
+		for r := span[0]; r <= span[1]; r++ {
+			pairs = append(pairs, string(r), fmt.Sprintf(`\u%04x`, r))
+		}
+	}
+	return []byte(strings.NewReplacer(pairs...).Replace(string(b)))
+}
+
+// FuzzAppendJSONString holds appendJSONString to encoding/json made safe
+// by jsonSafe: the same string in JSON, with more of it escaped.
 func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "mx1.example.com", "<&>", "\"\\", "\x00\x7f", "caf\u00e9", "\xff", "\u2028"} {
+	for _, s := range []string{"", "mx1.example.com", "<&>", "\"\\", "\x00\x7f", "caf\u00e9", "\xff", "\u2028",
+		"##[add-mask]x", "###[", "#[", "\u0085\u009b", "\u202e\u2066\u200f\u061c"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -176,8 +196,17 @@ func FuzzAppendJSONString(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := appendJSONString([]byte("x"), s); !bytes.Equal(got[1:], want) || got[0] != 'x' {
+		want = jsonSafe(want)
+		got := appendJSONString([]byte("x"), s)
+		if !bytes.Equal(got[1:], want) || got[0] != 'x' {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got[1:], want)
+		}
+		var back string
+		if err := json.Unmarshal(got[1:], &back); err != nil || utf8.ValidString(s) && back != s {
+			t.Errorf("appendJSONString(%q) = %s reads back as %q, %v", s, got[1:], back, err)
+		}
+		if bytes.Contains(got, []byte("##[")) || bytes.IndexFunc(got, markdown.Hidden) >= 0 {
+			t.Errorf("appendJSONString(%q) = %q shows a command or a hidden character", s, got[1:])
 		}
 	})
 }

@@ -42,8 +42,9 @@ type jsonDiagnostic struct {
 }
 
 // WriteJSON writes r as the JSON document of DESIGN §1.7, indented, with
-// diagnostics in stable order.
+// diagnostics in stable order. Its strings are escaped by appendSafeJSON.
 func WriteJSON(w io.Writer, r Result) error {
+	r = bounded(r)
 	doc := jsonDocument{
 		SchemaVersion: SchemaVersion,
 		Verdict:       r.Verdict,

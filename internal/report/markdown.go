@@ -7,14 +7,11 @@ import (
 	"github.com/stsgate/stsgate/internal/markdown"
 )
 
-// mdCell is mdText of s cut to limit bytes first.
-func mdCell(s string, limit int) string { return markdown.Text(markdown.Truncate(s, limit)) }
-
 // mdJoin escapes every item and joins them with commas.
-func mdJoin(items []string, limit int) string {
+func mdJoin(items []string) string {
 	out := make([]string, len(items))
 	for i, s := range items {
-		out[i] = mdCell(s, limit)
+		out[i] = markdown.Text(s)
 	}
 	return strings.Join(out, ", ")
 }

@@ -84,7 +84,7 @@ func TestSetOutput(t *testing.T) {
 		}
 	}
 	want := "verdict<<ghadelimiter_AAA\nfail\nghadelimiter_AAA\n" +
-		"report_json<<ghadelimiter_BBB\nline 1\nline 2\r\nverdict=pass\nghadelimiter_BBB\n" +
+		"report_json<<ghadelimiter_BBB\n" + `line 1\nline 2\r\nverdict=pass` + "\nghadelimiter_BBB\n" +
 		"empty<<ghadelimiter_CCC\n\nghadelimiter_CCC\n"
 	if diff := cmp.Diff(want, readFile(t, path)); diff != "" {
 		t.Errorf("GITHUB_OUTPUT (-want +got):\n%s", diff)
@@ -102,7 +102,7 @@ func TestSetOutputDelimiterInValue(t *testing.T) {
 	if err := fc.SetOutput("mode", value); err != nil {
 		t.Fatal(err)
 	}
-	want := "mode<<ghadelimiter_BBB\n" + value + "\nghadelimiter_BBB\n"
+	want := "mode<<ghadelimiter_BBB\n" + `x\nghadelimiter_AAA\nverdict<<EOF\npass\nEOF` + "\nghadelimiter_BBB\n"
 	if diff := cmp.Diff(want, readFile(t, path)); diff != "" {
 		t.Errorf("GITHUB_OUTPUT (-want +got):\n%s", diff)
 	}
@@ -112,6 +112,24 @@ func TestSetOutputDelimiterInValue(t *testing.T) {
 	}
 	if got := readFile(t, path); got != want {
 		t.Errorf("the refused value was written:\n%s", got)
+	}
+}
+
+// TestSetOutputHostile: a value is one plainLine, whatever it holds, so
+// that a later step that prints the output in a run: script prints no
+// line break, hidden text or workflow command.
+func TestSetOutputHostile(t *testing.T) {
+	t.Parallel()
+	for _, s := range injections() {
+		getenv, path := fileEnv(t, "GITHUB_OUTPUT")
+		if err := NewFileCommands(getenv).SetOutput("mode", s); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(readFile(t, path), "\n"), "\n")
+		if len(lines) != 3 || lines[1] != plainLine(s) {
+			t.Errorf("SetOutput(%q) wrote %q, want three lines", s, lines)
+		}
+		checkLines(t, "outputs", lines[1])
 	}
 }
 

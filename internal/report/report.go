@@ -1,6 +1,14 @@
 // Package report renders the outcome of a run: plain text for terminals
 // and logs, and the versioned JSON document of DESIGN §1.7 for scripts.
 // It is the only place, with package cli, that writes user-facing output.
+//
+// Much of a result comes from input that anyone may have written:
+// reports, served policies, files of a pull request (DESIGN §1.11).
+// Every renderer therefore starts from bounded, which caps its strings,
+// and escapes what it writes in its own way: text and log lines are
+// plainLines, annotations escape as actions/toolkit does, JSON escapes
+// with appendSafeJSON and markdown with package markdown. Nothing from
+// input can start a line, be read as a workflow command or hide text.
 package report
 
 import (

@@ -37,9 +37,9 @@ const (
 	minSummaryBytes = 16 << 10
 )
 
-// Limits on single table cells and on the strip of days.
+// The strip of days, and the table of findings. Table cells need no
+// limit of their own: bounded caps the strings in them.
 const (
-	maxCellBytes  = 1000
 	maxStripDays  = 62
 	noteReserve   = 1024 // room for the closing notes
 	findingHeader = "| Severity | Code | Domain | Where | Message | Fix |\n| --- | --- | --- | --- | --- | --- |\n"
@@ -51,6 +51,7 @@ const (
 // stays under opts.MaxBytes by leaving out findings, then domains, and
 // saying how many.
 func Summary(r Result, opts SummaryOptions) string {
+	r = bounded(r)
 	limit := max(opts.MaxBytes, minSummaryBytes)
 	if opts.MaxBytes <= 0 {
 		limit = MaxSummaryBytes - summaryMargin
@@ -85,7 +86,7 @@ func headline(r Result, opts SummaryOptions, diags diag.List) string {
 	var b strings.Builder
 	b.WriteString(head + "\n\n")
 	if opts.Override != "" {
-		fmt.Fprintf(&b, "> ⚠️ **Override applied:** the %s label is on the pull request, so the gate's rules are reported as warnings instead of failing the check. Errors in the changed files still fail it.\n\n", markdown.Code(opts.Override))
+		fmt.Fprintf(&b, "> ⚠️ **Override applied:** the %s label is on the pull request, so the gate's rules are reported as warnings instead of failing the check. Errors in the changed files still fail it.\n\n", markdown.Code(field(opts.Override)))
 	}
 	b.WriteString(todo(r.Verdict, diags) + "\n\n")
 	if _, dropped := selectAnnotations(diags, opts.AnnotationsPerSeverity); len(dropped) > 0 {
@@ -108,13 +109,13 @@ func todo(v Verdict, diags diag.List) string {
 		return "Nothing at or above the failure level. " + total
 	}
 	d := diags[0]
-	s := "**" + mdCell(cmp.Or(d.Domain, location(d)), maxCellBytes) + "**"
+	s := "**" + markdown.Text(cmp.Or(d.Domain, location(d))) + "**"
 	if where := location(d); where != d.Domain && d.Domain != "" {
-		s += " (" + mdCell(where, maxCellBytes) + ")"
+		s += " (" + markdown.Text(where) + ")"
 	}
-	s += ": " + mdCell(sentence(d.Message), maxCellBytes)
+	s += ": " + markdown.Text(sentence(d.Message))
 	if d.Hint != "" {
-		s += " **Fix:** " + mdCell(sentence(d.Hint), maxCellBytes)
+		s += " **Fix:** " + markdown.Text(sentence(d.Hint))
 	}
 	return s + "\n\n" + total
 }
@@ -203,14 +204,14 @@ func findingRow(d diag.Diagnostic, linkBase string) string {
 	if d.Ref != "" {
 		fix = strings.TrimSpace(fix + " (" + d.Ref + ")")
 	}
-	return "| " + severityCell(levelOf(d.Severity)) + " | " + markdown.Code(string(d.Code)) + " | " + or(mdCell(d.Domain, maxCellBytes)) +
-		" | " + where(d, linkBase) + " | " + mdCell(d.Message, maxCellBytes) + " | " + or(mdCell(fix, maxCellBytes)) + " |\n"
+	return "| " + severityCell(levelOf(d.Severity)) + " | " + markdown.Code(string(d.Code)) + " | " + or(markdown.Text(d.Domain)) +
+		" | " + where(d, linkBase) + " | " + markdown.Text(d.Message) + " | " + or(markdown.Text(fix)) + " |\n"
 }
 
 // where is the finding's location, a link into the repository when it
 // is a file and linkBase is set.
 func where(d diag.Diagnostic, linkBase string) string {
-	text := mdCell(location(d), maxCellBytes)
+	text := markdown.Text(location(d))
 	file, ok := repoPath(d.File)
 	if !ok || linkBase == "" {
 		return text
@@ -224,7 +225,7 @@ func domainSections(domains []Domain) []string {
 	out := make([]string, 0, len(domains))
 	for _, d := range domains {
 		var b strings.Builder
-		b.WriteString("### " + mdCell(d.Domain, maxCellBytes) + "\n\n")
+		b.WriteString("### " + markdown.Text(d.Domain) + "\n\n")
 		switch {
 		case hasState(d):
 			b.WriteString(stateTable(d))
@@ -251,8 +252,8 @@ func stateTable(d Domain) string {
 		}
 	}
 	return "| Mode | id | TLS-RPT | MX | Clean streak |\n| --- | --- | --- | --- | --- |\n" +
-		"| " + or(mdCell(d.Mode, maxCellBytes)) + " | " + or(markdown.Code(markdown.Truncate(d.ID, maxCellBytes))) + " | " +
-		or(mdJoin(d.TLSRPT, maxCellBytes)) + " | " + or(mdJoin(d.MX, maxCellBytes)) + " | " + streak + " |\n\n"
+		"| " + or(markdown.Text(d.Mode)) + " | " + or(markdown.Code(d.ID)) + " | " +
+		or(mdJoin(d.TLSRPT)) + " | " + or(mdJoin(d.MX)) + " | " + streak + " |\n\n"
 }
 
 // windowSection is the verdict of the clean window, the strip of days and
@@ -299,15 +300,15 @@ func failureRow(f tlsrpt.Failure, reason bool) string {
 	if f.LastDay != f.FirstDay {
 		days += " – " + f.LastDay
 	}
-	class := mdCell(f.Class, maxCellBytes)
+	class := markdown.Text(f.Class)
 	if f.Blocking {
 		class = "🟥 " + class + ", blocking"
 	}
-	row := "| " + or(mdCell(f.ResultType, maxCellBytes)) + " | " + or(mdCell(f.Org, maxCellBytes)) + " | " +
-		or(mdCell(f.SendingIP, maxCellBytes)) + " | " + or(mdCell(f.MX, maxCellBytes)) + " | " +
+	row := "| " + or(markdown.Text(f.ResultType)) + " | " + or(markdown.Text(f.Org)) + " | " +
+		or(markdown.Text(f.SendingIP)) + " | " + or(markdown.Text(f.MX)) + " | " +
 		fmt.Sprint(f.Sessions) + " | " + markdown.Text(days) + " | " + or(class) + " |"
 	if reason {
-		row += " " + or(mdCell(f.Reason, maxCellBytes)) + " |"
+		row += " " + or(markdown.Text(f.Reason)) + " |"
 	}
 	return row + "\n"
 }

@@ -5,33 +5,67 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/markdown"
 )
 
 // WriteText writes r for people: one line per finding in the form
 // "file:line:col: severity: message [code]", the fix indented below it,
-// then a count and the verdict.
+// then a count and the verdict. Every line is a plainLine: text from
+// input cannot start another or be read as a workflow command when the
+// report is printed in a GitHub Actions step.
 func WriteText(w io.Writer, r Result) error {
+	r = bounded(r)
 	bw := bufio.NewWriter(w)
 	diags := append(diag.List(nil), r.Diagnostics...)
 	diags.Sort()
 	for _, d := range diags {
-		fmt.Fprintf(bw, "%s: %s: %s [%s]\n", location(d), d.Severity, d.Message, d.Code)
+		printLine(bw, "%s: %s: %s [%s]", location(d), d.Severity, d.Message, d.Code)
 		if fix := fixLine(d); fix != "" {
-			fmt.Fprintf(bw, "    %s\n", fix)
+			printLine(bw, "    %s", fix)
 		}
 	}
 	for _, dom := range r.Domains {
 		if dom.Window == nil || hasState(dom) {
-			fmt.Fprintf(bw, "%s: %s\n", dom.Domain, domainLine(dom))
+			printLine(bw, "%s: %s", dom.Domain, domainLine(dom))
 		}
 		if dom.Window != nil {
 			writeWindow(bw, dom.Domain, dom.Window)
 		}
 	}
-	fmt.Fprintf(bw, "%s; verdict: %s\n", counts(diags), r.Verdict)
+	printLine(bw, "%s; verdict: %s", counts(diags), r.Verdict)
 	return bw.Flush()
+}
+
+// printLine writes the formatted text as one plainLine and a line break.
+func printLine(w io.Writer, format string, args ...any) {
+	io.WriteString(w, plainLine(fmt.Sprintf(format, args...))+"\n")
+}
+
+// plainLine makes s one line of a log that the runner cannot read as a
+// workflow command (github-actions.md §3.4), whoever wrote its parts:
+//   - hidden characters, line breaks among them, are shown as escapes
+//     (markdown.Visible), so s stays one line;
+//   - the legacy "##[" form, which the runner reads anywhere in a line
+//     (ActionCommand.TryParse), becomes "##[\", which names no command;
+//   - a "::" at the start, which it reads after trimming white space
+//     (ActionCommand.TryParseV2), has its first colon escaped as \x3a.
+func plainLine(s string) string {
+	s = strings.ReplaceAll(markdown.Visible(s), "##[", `##[\`)
+	rest := strings.TrimLeftFunc(s, leadingSpace)
+	if strings.HasPrefix(rest, "::") {
+		s = s[:len(s)-len(rest)] + `\x3a` + rest[1:]
+	}
+	return s
+}
+
+// leadingSpace is what .NET's String.TrimStart removes (Char.IsWhiteSpace,
+// the same set as unicode.IsSpace), and to be safe the zero-width space
+// and the byte order mark that older .NET versions removed too.
+func leadingSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff'
 }
 
 // location is where a finding is: file:line:col, the subject (a DNS name,

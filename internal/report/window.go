@@ -15,10 +15,11 @@ const maxFailureRows = 20
 // writeWindow prints a domain's clean window: the verdict and why, the
 // per-day table, and the failure groups.
 func writeWindow(w io.Writer, domain string, win *tlsrpt.Window) {
-	fmt.Fprintf(w, "\n%s: %s\n", domain, windowVerdict(win))
-	fmt.Fprintf(w, "  %-10s  %7s  %10s  %6s  %8s  %s\n", "date", "reports", "successful", "failed", "blocking", "status")
+	io.WriteString(w, "\n")
+	printLine(w, "%s: %s", domain, windowVerdict(win))
+	printLine(w, "  %-10s  %7s  %10s  %6s  %8s  %s", "date", "reports", "successful", "failed", "blocking", "status")
 	for _, d := range win.Days {
-		fmt.Fprintf(w, "  %-10s  %7d  %10d  %6d  %8d  %s\n", d.Date, d.Reports, d.Successful, d.Failed, d.Blocking, d.Status)
+		printLine(w, "  %-10s  %7d  %10d  %6d  %8d  %s", d.Date, d.Reports, d.Successful, d.Failed, d.Blocking, d.Status)
 	}
 	writeFailures(w, "failures", win.Failures)
 	writeFailures(w, "ignored by configuration", win.Ignored)
@@ -41,13 +42,13 @@ func writeFailures(w io.Writer, title string, rows []tlsrpt.Failure) {
 	if len(rows) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "  %s:\n", title)
+	printLine(w, "  %s:", title)
 	for i, f := range rows {
 		if i == maxFailureRows {
-			fmt.Fprintf(w, "    ... and %d more (see --format json)\n", len(rows)-i)
+			printLine(w, "    ... and %d more (see --format json)", len(rows)-i)
 			break
 		}
-		fmt.Fprintf(w, "    %s\n", failureLine(f))
+		printLine(w, "    %s", failureLine(f))
 	}
 }
 
