@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/stsgate/stsgate/internal/report"
 )
 
 // Exit codes (DESIGN §1.7). When several apply, usage wins over failure,
@@ -119,10 +121,10 @@ func exitCode(code int, err error, stderr io.Writer) int {
 	case errors.Is(err, errHelp):
 		return ExitPass
 	case errors.As(err, &usage):
-		fmt.Fprintf(stderr, "stsgate: %v\nRun \"stsgate --help\" for usage.\n", err)
+		fmt.Fprintf(stderr, "%s\nRun \"stsgate --help\" for usage.\n", report.PlainLine("stsgate: "+err.Error()))
 		return ExitUsage
 	default:
-		fmt.Fprintf(stderr, "stsgate: %v\n", err)
+		fmt.Fprintln(stderr, report.PlainLine("stsgate: "+err.Error()))
 		return ExitNoVerify
 	}
 }

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,5 +110,25 @@ func TestFoldNotices(t *testing.T) {
 	slices.Sort(got)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("folded (-want +got):\n%s", diff)
+	}
+}
+
+// TestErrorsAreOneLine: an error that quotes input (here a --dir that is
+// not there) is printed as one line that the runner cannot read as a
+// workflow command.
+func TestErrorsAreOneLine(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr strings.Builder
+	code := Run(context.Background(), []string{"lint", "--dir", "x\n::error::pwned\r##[warning]y"}, Env{Stdout: &stdout, Stderr: &stderr})
+	if code != ExitUsage {
+		t.Errorf("exit code %d, want %d", code, ExitUsage)
+	}
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "::") || strings.Contains(line, "\r") || strings.Contains(line, "##[warning") {
+			t.Errorf("stderr line %q could be a workflow command", line)
+		}
+	}
+	if !strings.Contains(stderr.String(), `x\n::error::pwned`) {
+		t.Errorf("stderr does not show the escaped input:\n%s", stderr.String())
 	}
 }

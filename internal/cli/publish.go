@@ -25,7 +25,7 @@ func (a *actionRun) publish(res report.Result) {
 	a.logReport(res)
 	if a.reminders != nil {
 		for _, line := range reminderLines(a.reminders, a.in.dryRun) {
-			fmt.Fprintf(out, "stsgate: reminder issues: %s\n", line)
+			fmt.Fprintln(out, report.PlainLine("stsgate: reminder issues: "+line))
 		}
 	}
 	files := report.NewFileCommands(a.env.getenv)

@@ -43,7 +43,7 @@ func WriteAnnotations(w io.Writer, diags diag.List, perSeverity int) (dropped di
 // WriteGitHub is the --format github renderer: the annotations, then the
 // findings over the budget and the verdict as plain log lines. Untrusted
 // text in a plain line must not be read as a workflow command: every
-// such line starts with "stsgate: " and is a plainLine.
+// such line starts with "stsgate: " and is a PlainLine.
 func WriteGitHub(w io.Writer, r Result) error {
 	r = bounded(r)
 	dropped, err := WriteAnnotations(w, r.Diagnostics, AnnotationsPerSeverity)

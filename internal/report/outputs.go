@@ -36,13 +36,13 @@ func NewFileCommands(getenv func(string) string) *FileCommands {
 	return &FileCommands{getenv: getenv, token: rand.Text}
 }
 
-// SetOutput sets the step output name to value, made one plainLine:
+// SetOutput sets the step output name to value, made one PlainLine:
 // the outputs of action.yml are single words, numbers and a path, and a
 // later step may print them in a run: script, where a line break or a
 // leading "::" would be read as a workflow command. Names are letters,
 // digits, '-' and '_'.
 func (f *FileCommands) SetOutput(name, value string) error {
-	value = plainLine(value)
+	value = PlainLine(value)
 	if !validOutputName(name) {
 		return fmt.Errorf("output name %q: want letters, digits, '-' and '_'", name)
 	}

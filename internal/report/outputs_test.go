@@ -115,7 +115,7 @@ func TestSetOutputDelimiterInValue(t *testing.T) {
 	}
 }
 
-// TestSetOutputHostile: a value is one plainLine, whatever it holds, so
+// TestSetOutputHostile: a value is one PlainLine, whatever it holds, so
 // that a later step that prints the output in a run: script prints no
 // line break, hidden text or workflow command.
 func TestSetOutputHostile(t *testing.T) {
@@ -126,7 +126,7 @@ func TestSetOutputHostile(t *testing.T) {
 			t.Fatal(err)
 		}
 		lines := strings.Split(strings.TrimSuffix(readFile(t, path), "\n"), "\n")
-		if len(lines) != 3 || lines[1] != plainLine(s) {
+		if len(lines) != 3 || lines[1] != PlainLine(s) {
 			t.Errorf("SetOutput(%q) wrote %q, want three lines", s, lines)
 		}
 		checkLines(t, "outputs", lines[1])

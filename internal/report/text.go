@@ -13,7 +13,7 @@ import (
 
 // WriteText writes r for people: one line per finding in the form
 // "file:line:col: severity: message [code]", the fix indented below it,
-// then a count and the verdict. Every line is a plainLine: text from
+// then a count and the verdict. Every line is a PlainLine: text from
 // input cannot start another or be read as a workflow command when the
 // report is printed in a GitHub Actions step.
 func WriteText(w io.Writer, r Result) error {
@@ -39,12 +39,12 @@ func WriteText(w io.Writer, r Result) error {
 	return bw.Flush()
 }
 
-// printLine writes the formatted text as one plainLine and a line break.
+// printLine writes the formatted text as one PlainLine and a line break.
 func printLine(w io.Writer, format string, args ...any) {
-	io.WriteString(w, plainLine(fmt.Sprintf(format, args...))+"\n")
+	io.WriteString(w, PlainLine(fmt.Sprintf(format, args...))+"\n")
 }
 
-// plainLine makes s one line of a log that the runner cannot read as a
+// PlainLine makes s one line of a log that the runner cannot read as a
 // workflow command (github-actions.md §3.4), whoever wrote its parts:
 //   - hidden characters, line breaks among them, are shown as escapes
 //     (markdown.Visible), so s stays one line;
@@ -52,7 +52,7 @@ func printLine(w io.Writer, format string, args ...any) {
 //     (ActionCommand.TryParse), becomes "##[\", which names no command;
 //   - a "::" at the start, which it reads after trimming white space
 //     (ActionCommand.TryParseV2), has its first colon escaped as \x3a.
-func plainLine(s string) string {
+func PlainLine(s string) string {
 	s = strings.ReplaceAll(markdown.Visible(s), "##[", `##[\`)
 	rest := strings.TrimLeftFunc(s, leadingSpace)
 	if strings.HasPrefix(rest, "::") {

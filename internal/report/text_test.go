@@ -16,8 +16,8 @@ func TestPlainLine(t *testing.T) {
 		{"\x1b[31mred\u202e", `\x1b[31mred\u202e`},
 		{"a: b:: c", "a: b:: c"},
 	} {
-		if got := plainLine(tc.in); got != tc.want {
-			t.Errorf("plainLine(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := PlainLine(tc.in); got != tc.want {
+			t.Errorf("PlainLine(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
