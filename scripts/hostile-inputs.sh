@@ -13,8 +13,8 @@
 # and fails the script (exit 1) when it takes longer than TIMEOUT, peaks
 # over 512 MB of RSS, crashes (a panic, a Go "fatal error", such as out
 # of memory under the address-space limit, or an exit code other than 0,
-# 1 or 3), or writes output that is not one JSON document, or holds a
-# negative count. Prints a markdown table for docs/performance.md.
+# 1 or 3), or writes output that is not one JSON document, holds a
+# negative count, or is larger than 8 MB (strings from reports are capped). Prints a markdown table for docs/performance.md.
 #
 # RLIMIT_AS, not RSS, is what the kernel enforces, and a Go binary
 # reserves address space up front: a normal run's VmPeak is about 1.27 GB
@@ -36,6 +36,7 @@ if [ "${FULL:-1}" = 0 ]; then scale=${SCALE:-0.01}; fi
 timeout_s=${TIMEOUT:-120}
 as_limit=${AS_LIMIT:-2G}
 max_rss_kib=500000 # 512 MB (512,000,000 bytes), in the KiB getrusage reports
+max_output=8000000 # bytes: strings from reports are capped in every output (DESIGN §1.11)
 # The day after the reports' day (genhostile's reports.go, const day), so
 # that it is inside the window and its counts are in the output.
 as_of=2026-11-02
@@ -68,6 +69,9 @@ verdict() {
     why+=("crash: $(grep -m1 -E '^(panic: |fatal error: )' "$err")")
   fi
   if [ "$3" -gt "$max_rss_kib" ]; then why+=("peak RSS over 512 MB"); fi
+  local out_bytes
+  out_bytes=$(stat -c %s "$work/$1.json")
+  if [ "$out_bytes" -gt "$max_output" ]; then why+=("output of $out_bytes bytes: strings from reports are not capped"); fi
   if ! "$work/genhostile" -check "$work/$1.json" 2>"$work/check"; then
     why+=("output: $(sed 's/^genhostile: [^:]*: //' "$work/check" | cut -c1-100)")
   fi
