@@ -176,6 +176,15 @@ func listSome(l []string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(l[:5], ", "), len(l)-5)
 }
 
+// again returns the evidence to read the same files once more (a
+// recount): the same files, with the base revision's reads counted anew.
+func (e *evidence) again() *evidence {
+	if e == nil {
+		return nil
+	}
+	return &evidence{rev: e.rev, dir: e.dir, expect: e.expect}
+}
+
 // lookup returns the base file the reader expects at the OS path p; ok is
 // false outside the gate's evidence.
 func (e *evidence) lookup(p string) (treeFile, bool) {

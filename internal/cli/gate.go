@@ -200,7 +200,8 @@ func (g gateRun) window(ctx context.Context, env Env, base *repo, bd, hd config.
 	sources, more := g.evidenceSources(ev, specs)
 	r := newReader(env, base.cfg, g.flags.dir, sources)
 	r.evidence = ev
-	more = append(more, r.readInto(ctx, sources, agg)...)
+	agg, read := r.readInto(ctx, sources, agg)
+	more = append(more, read...)
 	more = append(more, untrusted(added, ev.addedFiles(sources.local), ev.changed)...)
 	w := agg.Window(hd.Name)
 	return &w, append(diags, more.ForDomain(hd.Name)...)

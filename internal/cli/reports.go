@@ -63,7 +63,8 @@ func runReports(ctx context.Context, args []string, env Env) (int, error) {
 	plan := planReports(r, &f, fs.Args())
 	agg := tlsrpt.NewAggregator(windowOptions(r.cfg, f.cleanDays, asOf), plan.policies)
 	res := report.Result{Diagnostics: append(cfgDiags, plan.diags...), InlineWindow: true}
-	res.Diagnostics = append(res.Diagnostics, readReports(ctx, env, r.cfg, f.dir, plan.sources, agg)...)
+	agg, read := readReports(ctx, env, r.cfg, f.dir, plan.sources, agg)
+	res.Diagnostics = append(res.Diagnostics, read...)
 	for _, d := range agg.Domains() {
 		w := agg.Window(d)
 		res.Domains = append(res.Domains, report.Domain{Domain: d, Window: &w})
@@ -175,8 +176,10 @@ func parseAsOf(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, usagef("--as-of %q: want RFC 3339 (2026-11-28T00:00:00Z) or a date (2026-11-28)", s)
 }
 
-// readReports reads every source into agg.
-func readReports(ctx context.Context, env Env, cfg config.Config, dir string, s reportSources, agg *tlsrpt.Aggregator) diag.List {
+// readReports reads every source into agg, and returns the aggregator
+// that holds the evidence: agg, or the one it was read again into (see
+// readInto).
+func readReports(ctx context.Context, env Env, cfg config.Config, dir string, s reportSources, agg *tlsrpt.Aggregator) (*tlsrpt.Aggregator, diag.List) {
 	return newReader(env, cfg, dir, s).readInto(ctx, s, agg)
 }
 
@@ -194,10 +197,37 @@ func newReader(env Env, cfg config.Config, dir string, s reportSources) *reader 
 	return r
 }
 
-// readInto reads s into agg.
-func (r *reader) readInto(ctx context.Context, s reportSources, agg *tlsrpt.Aggregator) diag.List {
+// readInto reads s into agg. When reports that share a key but differ
+// were read in an order that counted the one with fewer failures, the
+// sources are read once more into a recount, which counts the other
+// (tlsrpt.Aggregator.Recount); the aggregator returned holds the
+// evidence. Each such pair is a warning.
+func (r *reader) readInto(ctx context.Context, s reportSources, agg *tlsrpt.Aggregator) (*tlsrpt.Aggregator, diag.List) {
 	r.agg = agg
-	return foldNotices(r.read(ctx, s), maxSameNotices)
+	diags := r.read(ctx, s)
+	if next := agg.Recount(); next != nil {
+		again := &reader{dir: r.dir, agg: next, fetcher: r.fetcher, token: r.token, tokenHosts: r.tokenHosts,
+			evidence: r.evidence.again(), progress: newProgress(Env{})}
+		again.read(ctx, s) // the same diagnostics again
+		agg = next
+	}
+	diags = append(diags, conflictDiags(r.agg.Conflicts())...)
+	return agg, foldNotices(diags, maxSameNotices)
+}
+
+// conflictDiags warns about reports that share a key but differ (issue
+// 12: a forged copy must not hide the failures of the real one).
+func conflictDiags(conflicts []tlsrpt.Conflict) diag.List {
+	var l diag.List
+	for _, c := range conflicts {
+		d := diag.New(diag.ReportKeyConflict,
+			fmt.Sprintf("%s and %s are both report %s of %s but say different things; the one with more failed sessions (%s, %d against %d) is counted, so that a forged copy cannot hide failures",
+				c.Counted, c.Other, diag.Excerpt(c.ReportID), diag.Excerpt(c.Organization), c.Counted, c.CountedFailures, c.OtherFailures),
+			"find out which report is genuine (its mail's DKIM signature, the sender's contact) and remove the other")
+		d.Subject = c.Other
+		l = append(l, d)
+	}
+	return l
 }
 
 // maxSameNotices is how many reports are named for one harmless quirk.

@@ -5,6 +5,7 @@ package diag
 const (
 	ReportSourceUnreadable Code = "report-source-unreadable"
 	ReportSourceEmpty      Code = "report-source-empty"
+	ReportKeyConflict      Code = "report-key-conflict"
 	ReportFetchFailed      Code = "report-fetch-failed"
 	ReportDKIMUnverified   Code = "report-dkim-unverified"
 	ReportDKIMFailed       Code = "report-dkim-failed"
@@ -13,6 +14,7 @@ const (
 var sourceCodes = []Info{
 	{ReportSourceUnreadable, Error, "A report source names nothing readable", ""},
 	{ReportSourceEmpty, Notice, "A report directory holds no files", ""},
+	{ReportKeyConflict, Warning, "Two reports share organization and report-id but differ: the one with more failures counts", "RFC 8460 §4.4"},
 	{ReportFetchFailed, Error, "A report URL could not be fetched", "RFC 8460 §5.4"},
 	{ReportDKIMUnverified, Notice, "Report mail without Authentication-Results: its DKIM signature cannot be judged", "RFC 8460 §3"},
 	{ReportDKIMFailed, Warning, "Report mail without a DKIM pass for its submitter: it may be forged", "RFC 8460 §3"},

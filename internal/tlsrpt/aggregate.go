@@ -43,8 +43,11 @@ type Aggregator struct {
 	policies map[string][]string // domain -> mx set of the evaluated policy (nil: do not compare)
 	all      bool                // aggregate every domain found
 
-	keySeeds [2]maphash.Seed // of dedupKey
+	keySeeds [2]maphash.Seed // of dedupKey, and of contentHash
 	seen     seenKeys
+	// prefer holds, on a recount, the content of the report to count
+	// for each key that had conflicting reports (see Recount).
+	prefer map[dedupKey]uint64
 
 	mu    sync.Mutex
 	tally tally // the reports added, and the shards flushed
@@ -82,7 +85,7 @@ func NewAggregator(opts Options, domains map[string][]string) *Aggregator {
 // Add folds one report in. It reports false for a duplicate (RFC 8460
 // §4.4: organization-name and report-id identify a report; J22).
 func (a *Aggregator) Add(r Report) bool {
-	if !a.seen.first(a.dedupKey(r.Key)) {
+	if !a.admit(a.dedupKey(r.Key), &r) {
 		return false
 	}
 	a.mu.Lock()
@@ -101,31 +104,43 @@ func (a *Aggregator) dedupKey(k string) dedupKey {
 	return dedupKey{maphash.String(a.keySeeds[0], k), maphash.String(a.keySeeds[1], k)}
 }
 
-// seenKeys is the set of the keys of the reports added, in stripes
-// with a lock each, so that the workers adding reports through their
-// shards seldom wait for one another.
+// seenKeys is the set of the keys of the reports added, with what was
+// counted for each, in stripes with a lock each, so that the workers
+// adding reports through their shards seldom wait for one another.
 type seenKeys struct {
 	stripes [16]struct {
 		mu         sync.Mutex
-		keys       map[dedupKey]struct{}
+		keys       map[dedupKey]keyInfo
+		winners    map[dedupKey]keyInfo   // of the keys with conflicting reports
+		losers     map[dedupKey][]keyInfo // the reports that lost to the winner
+		conflicts  []Conflict             // made by Conflicts
 		duplicates int
 	}
 }
 
-// first records key and reports whether it was new.
-func (s *seenKeys) first(key dedupKey) bool {
+// first records key with the report it was first seen with and reports
+// whether it was new, and if not whether the report differs from it.
+func (s *seenKeys) first(key dedupKey, info keyInfo) (first, differs bool) {
 	st := &s.stripes[key[0]%uint64(len(s.stripes))]
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if _, dup := st.keys[key]; dup {
+	if old, dup := st.keys[key]; dup {
 		st.duplicates++
-		return false
+		return false, old.content != info.content
 	}
 	if st.keys == nil {
-		st.keys = map[dedupKey]struct{}{}
+		st.keys = map[dedupKey]keyInfo{}
 	}
-	st.keys[key] = struct{}{}
-	return true
+	st.keys[key] = info
+	return true, false
+}
+
+// dropped counts a report left out on a recount as a duplicate.
+func (s *seenKeys) dropped(key dedupKey) {
+	st := &s.stripes[key[0]%uint64(len(s.stripes))]
+	st.mu.Lock()
+	st.duplicates++
+	st.mu.Unlock()
 }
 
 // duplicates returns the number of keys recorded again.
@@ -214,7 +229,7 @@ func (a *Aggregator) Shard() *Shard {
 
 // Add folds one report into the shard, like Aggregator.Add.
 func (s *Shard) Add(r Report) bool {
-	first := s.a.seen.first(s.a.dedupKey(r.Key))
+	first := s.a.admit(s.a.dedupKey(r.Key), &r)
 	if first {
 		s.a.fold(&s.t, &r)
 	}
