@@ -45,6 +45,7 @@ type Aggregator struct {
 
 	keySeeds [2]maphash.Seed // of dedupKey, and of contentHash
 	seen     seenKeys
+	sources  sourceNames
 	// prefer holds, on a recount, the content of the report to count
 	// for each key that had conflicting reports (see Recount).
 	prefer map[dedupKey]uint64
@@ -85,7 +86,8 @@ func NewAggregator(opts Options, domains map[string][]string) *Aggregator {
 // Add folds one report in. It reports false for a duplicate (RFC 8460
 // §4.4: organization-name and report-id identify a report; J22).
 func (a *Aggregator) Add(r Report) bool {
-	if !a.admit(a.dedupKey(r.Key), &r) {
+	var sc scratch
+	if !a.admit(&sc, a.dedupKey(r.Key), &r) {
 		return false
 	}
 	a.mu.Lock()
@@ -218,8 +220,9 @@ func (t *tally) merge(o *tally) {
 // shard's reports only once it is flushed. A Shard is not safe for
 // concurrent use.
 type Shard struct {
-	a *Aggregator
-	t tally
+	a  *Aggregator
+	t  tally
+	sc scratch
 }
 
 // Shard returns a new, empty shard of a.
@@ -229,7 +232,7 @@ func (a *Aggregator) Shard() *Shard {
 
 // Add folds one report into the shard, like Aggregator.Add.
 func (s *Shard) Add(r Report) bool {
-	first := s.a.admit(s.a.dedupKey(r.Key), &r)
+	first := s.a.admit(&s.sc, s.a.dedupKey(r.Key), &r)
 	if first {
 		s.a.fold(&s.t, &r)
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/netip"
 	"slices"
+	"sync"
 )
 
 // A report's key (organization-name and report-id, RFC 8460 §4.4)
@@ -19,11 +20,50 @@ import (
 // choice does not depend on the order of reading).
 
 // keyInfo is what the aggregator keeps of the report it counted for a
-// key.
+// key. It holds no pointer, so that the garbage collector need not look
+// into the set of keys.
 type keyInfo struct {
 	content  uint64 // contentHash
 	failures int64  // failedSessions
-	source   string
+	source   uint32 // index in sourceNames
+}
+
+// sourceNames are the names of the sources of the reports added, each
+// named by its index; a shard adds a name once for all its consecutive
+// reports from one source.
+type sourceNames struct {
+	mu    sync.Mutex
+	names []string
+}
+
+func (n *sourceNames) add(name string) uint32 {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.names = append(n.names, name)
+	return uint32(len(n.names) - 1)
+}
+
+func (n *sourceNames) name(i uint32) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.names[i]
+}
+
+// scratch is what a caller of admit keeps from one report to the next.
+type scratch struct {
+	buf        []byte // for contentHash
+	lastSource string
+	lastIndex  uint32
+	named      bool
+}
+
+// sourceIndex returns the index of r's source, adding its name unless the
+// last report seen through sc came from the same source.
+func (a *Aggregator) sourceIndex(sc *scratch, source string) uint32 {
+	if !sc.named || source != sc.lastSource {
+		sc.lastSource, sc.lastIndex, sc.named = source, a.sources.add(source), true
+	}
+	return sc.lastIndex
 }
 
 // Conflict is a pair of reports with one key and different contents.
@@ -46,8 +86,8 @@ func (i keyInfo) wins(j keyInfo) bool {
 }
 
 // info returns what the aggregator keeps of r.
-func (a *Aggregator) info(r *Report) keyInfo {
-	return keyInfo{content: a.contentHash(r), failures: failedSessions(r), source: r.Source}
+func (a *Aggregator) info(sc *scratch, r *Report) keyInfo {
+	return keyInfo{content: a.contentHash(&sc.buf, r), failures: failedSessions(r), source: a.sourceIndex(sc, r.Source)}
 }
 
 // failedSessions is the sum of the failed sessions of r's policies,
@@ -64,14 +104,12 @@ func failedSessions(r *Report) int64 {
 
 // contentHash hashes what r says (everything but where it came from),
 // with the aggregator's secret seed, so that a forged report cannot be
-// made to look the same as the real one.
-func (a *Aggregator) contentHash(r *Report) uint64 {
-	var h maphash.Hash
-	h.SetSeed(a.keySeeds[0])
-	var b [16]byte
-	num := func(n int64) { binary.LittleEndian.PutUint64(b[:8], uint64(n)); h.Write(b[:8]) }
-	str := func(s string) { num(int64(len(s))); h.WriteString(s) }
-	addr := func(ip netip.Addr) { b = ip.As16(); h.Write(b[:]); num(int64(ip.BitLen())) }
+// made to look the same as the real one. buf is scratch space, reused.
+func (a *Aggregator) contentHash(buf *[]byte, r *Report) uint64 {
+	b := (*buf)[:0]
+	str := func(s string) { b = binary.AppendUvarint(b, uint64(len(s))); b = append(b, s...) }
+	num := func(n int64) { b = binary.AppendVarint(b, n) }
+	addr := func(ip netip.Addr) { b, _ = ip.AppendBinary(b); num(int64(ip.BitLen())) }
 	str(r.Organization)
 	str(r.ReportID)
 	str(r.ContactInfo)
@@ -91,6 +129,7 @@ func (a *Aggregator) contentHash(r *Report) uint64 {
 		}
 		num(p.Successful)
 		num(p.Failed)
+		num(int64(len(p.Details)))
 		for _, f := range p.Details {
 			str(f.ResultType)
 			addr(f.SendingIP)
@@ -102,7 +141,8 @@ func (a *Aggregator) contentHash(r *Report) uint64 {
 			str(f.AdditionalInfo)
 		}
 	}
-	return h.Sum64()
+	*buf = b
+	return maphash.Bytes(a.keySeeds[0], b)
 }
 
 // conflict records that info, under key, differs from the report
@@ -151,7 +191,8 @@ func (a *Aggregator) Conflicts() []Conflict {
 			win := st.winners[c.key]
 			for _, l := range st.losers[c.key] {
 				out = append(out, Conflict{Organization: c.Organization, ReportID: c.ReportID,
-					Counted: win.source, CountedFailures: win.failures, Other: l.source, OtherFailures: l.failures})
+					Counted: a.sources.name(win.source), CountedFailures: win.failures,
+					Other: a.sources.name(l.source), OtherFailures: l.failures})
 			}
 		}
 		st.mu.Unlock()
@@ -189,9 +230,10 @@ func (a *Aggregator) Recount() *Aggregator {
 }
 
 // admit records r under key and reports whether to count it: it is the
-// first report with the key, and on a recount also the winner.
-func (a *Aggregator) admit(key dedupKey, r *Report) bool {
-	info := a.info(r)
+// first report with the key, and on a recount also the winner. sc is the
+// caller's, reused from one report to the next.
+func (a *Aggregator) admit(sc *scratch, key dedupKey, r *Report) bool {
+	info := a.info(sc, r)
 	if want, ok := a.prefer[key]; ok && info.content != want {
 		a.seen.dropped(key)
 		return false
