@@ -14,10 +14,11 @@ type Repo struct {
 	Domain     string
 	PolicyFile string // repository-relative path of the policy file
 	Policy     []byte // its contents; nil when it could not be read
-	// PolicyRefused says the policy file was refused as unsafe to read
-	// (DESIGN §1.11), which the caller has reported already.
-	PolicyRefused bool
-	DNS           *zone.Declaration // nil when the repository declares no DNS
+	// PolicyRefused and DNSRefused say the policy file or the zone file
+	// was refused as unsafe to read (DESIGN §1.11), which the caller has
+	// reported already.
+	PolicyRefused, DNSRefused bool
+	DNS                       *zone.Declaration // nil when the repository declares no DNS
 }
 
 // Static is the outcome of the static checks of one domain.
@@ -36,6 +37,10 @@ type Static struct {
 func Lint(r Repo) Static {
 	s := Static{PolicyFile: r.PolicyFile, PolicyText: r.Policy}
 	parsed := s.lintPolicy(r)
+	if r.DNS == nil && r.DNSRefused {
+		s.Diags = s.Diags.ForDomain(r.Domain)
+		return s
+	}
 	if r.DNS == nil {
 		s.Diags.Add(diag.New(diag.DNSUndeclared,
 			"the repository declares no DNS for this domain, so stsgate cannot check that the _mta-sts id changes with the policy or that the policy covers the MX hosts",

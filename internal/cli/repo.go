@@ -110,7 +110,7 @@ func (r *repo) load(d config.Domain) (check.Repo, diag.List) {
 		in.PolicyRefused = true
 	}
 	dns, more := r.declaration(d)
-	in.DNS = dns
+	in.DNS, in.DNSRefused = dns, more.Has(diag.FileRefused)
 	return in, append(diags, more...).ForDomain(d.Name)
 }
 
