@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -139,13 +137,19 @@ func (a *actionRun) declared(dr domainResult) remind.Declared {
 		return d
 	}
 	d.Line = decl.STS[0].Pos.Line
-	d.LineText = lineOf(filepath.Join(a.workspace, decl.Source), d.Line)
+	d.LineText = lineOf(a.workspace, decl.Source, d.Line)
 	return d
 }
 
-// lineOf returns line n (1-based) of the file name, or "".
-func lineOf(name string, n int) string {
-	data, err := os.ReadFile(name)
+// lineOf returns line n (1-based) of the repository file name, read as
+// every repository file is (readRepoFile), or "".
+func lineOf(dir, name string, n int) string {
+	fsys, err := openRootFS(dir)
+	if err != nil {
+		return ""
+	}
+	defer fsys.Close()
+	data, err := readRepoFile(fsys, name, maxZoneFile)
 	if err != nil || n < 1 {
 		return ""
 	}

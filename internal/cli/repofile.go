@@ -118,6 +118,9 @@ func openRootFS(dir string) (rootFS, error) {
 	return rootFS{FS: root.FS(), root: root, dir: dir}, nil
 }
 
+// Close closes the directory.
+func (r rootFS) Close() error { return r.root.Close() }
+
 // Stat makes rootFS an fs.StatFS, so that fs.Stat does not open the file
 // to learn what it is: opening a named pipe blocks.
 func (r rootFS) Stat(name string) (fs.FileInfo, error) { return r.root.Stat(name) }
