@@ -166,7 +166,10 @@ func (r reportDiags) policy(i int, w *policyWire) (PolicyResult, bool) {
 		return PolicyResult{}, false
 	}
 	p := PolicyResult{
-		Type:         w.Policy.Type,
+		// RFC 8460 §4.4 spells the policy types in lower case; a
+		// reporter writing "STS" means sts, and must not have its
+		// entry dropped as an unknown type without a word.
+		Type:         strings.ToLower(strings.TrimSpace(w.Policy.Type)),
 		Domain:       hostName(w.Policy.Domain),
 		PolicyString: w.Policy.String.v,
 		MXHost:       w.Policy.MXHost.v,

@@ -31,8 +31,9 @@ type Report struct {
 // PolicyResult is one entry of a report's "policies" array: the
 // policy a sender evaluated and the sessions it counted against it.
 type PolicyResult struct {
-	// Type is "sts", "tlsa", "no-policy-found", or an unknown type as
-	// given (J9).
+	// Type is "sts", "tlsa", "no-policy-found", or an unknown type
+	// (J9), in lower case without surrounding white space whatever the
+	// reporter wrote.
 	Type string
 	// Domain is the policy-domain, lower-case, without a trailing dot; ""
 	// when the reporter left it out (J6).
