@@ -59,6 +59,6 @@ var reportCodes = []Info{
 	{ReportPolicyDomainEmpty, Notice, "Policy entry has no policy-domain and counts for no domain", rfc8460p44},
 	{ReportMXHostString, Notice, "mx-host is a string, not an array; read as a one-element list", "RFC 8460 §4.4, Errata 6241"},
 	{ReportCountMissing, Notice, "Session count missing from a policy entry", "RFC 8460 §4.2"},
-	{ReportFailuresExceed, Notice, "failure-details add up to more than total-failure-session-count; the larger is used", "RFC 8460 §4.2"},
+	{ReportFailuresExceed, Notice, "failure-details add up to more than total-failure-session-count; the total is counted", "RFC 8460 §4.2"},
 	{ReportAddressInvalid, Warning, "sending-mta-ip or receiving-ip is not an IP address; ignored", rfc8460p44},
 }

@@ -68,7 +68,9 @@ func checkReports(t *testing.T, reports []Report) {
 				t.Fatalf("negative counts in %+v", p)
 			}
 			for _, d := range p.Details {
-				if d.Sessions < 0 || d.Sessions > p.Failed {
+				// A detail may count more sessions than the total
+				// (J10): the total wins, the details classify.
+				if d.Sessions < 0 {
 					t.Fatalf("bad detail %+v in %+v", d, p)
 				}
 			}

@@ -1,10 +1,13 @@
 package tlsrpt
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stsgate/stsgate/internal/diag"
 )
 
 // reportWith returns minimal with its policies array replaced by
@@ -49,4 +52,63 @@ func (w *Window) dayOf(date string) Day {
 		}
 	}
 	return Day{}
+}
+
+// TestDetailsExceedTotal checks the Mail.ru quirk (reference §4, J10):
+// failure-details that add up to more than total-failure-session-count.
+// RFC 8460 §4.4 makes the total the count of failed sessions, so the
+// day counts the total; the details still say what kind of failures
+// they were (and make the day dirty), and a notice says that the two
+// disagree.
+func TestDetailsExceedTotal(t *testing.T) {
+	t.Parallel()
+	detail := func(rt string, n int) string {
+		return `{"result-type":"` + rt + `","failed-session-count":` + strconv.Itoa(n) + `}`
+	}
+	entry := func(total int, details ...string) string {
+		return `{"policy":{"policy-type":"sts","policy-domain":"example.com"},` +
+			`"summary":{"total-successful-session-count":5,"total-failure-session-count":` + strconv.Itoa(total) + `},` +
+			`"failure-details":[` + strings.Join(details, ",") + `]}`
+	}
+	for _, tc := range []struct {
+		name                      string
+		entry                     string
+		failed, blocking, grouped int64
+		status                    string
+	}{
+		{"Mail.ru: two details of one session each, total 1",
+			entry(1, detail("sts-policy-fetch-error", 1), detail("sts-policy-fetch-error", 1)), 1, 1, 2, DayDirty},
+		{"details of a blocking and an unrecognized type, total 3",
+			entry(3, detail("certificate-expired", 2), detail("validation-failure", 4)), 3, 2, 6, DayDirty},
+		{"unrecognized details over the total",
+			entry(2, detail("validation-failure", 5)), 2, 0, 5, DayClean},
+		{"details agree with the total",
+			entry(3, detail("certificate-expired", 3)), 3, 3, 3, DayDirty},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			agg := NewAggregator(Options{AsOf: asOf}, nil)
+			var failed []int64
+			diags := NewDecoder(DefaultLimits()).DecodeBytes("in", []byte(reportWith(tc.entry)), func(r Report) {
+				failed = append(failed, r.Policies[0].Failed)
+				agg.Add(r)
+			})
+			w := agg.Window("example.com")
+			day := w.dayOf("2026-05-01")
+			if len(failed) != 1 || failed[0] != tc.failed || day.Failed != tc.failed || day.Blocking != tc.blocking || day.Status != tc.status {
+				t.Errorf("entry failed %v; day %+v; want failed %d, blocking %d, %s", failed, day, tc.failed, tc.blocking, tc.status)
+			}
+			var grouped int64
+			for _, f := range w.Failures {
+				grouped += f.Sessions
+			}
+			if grouped != tc.grouped {
+				t.Errorf("failure groups hold %d sessions, want the details' %d: %+v", grouped, tc.grouped, w.Failures)
+			}
+			exceeds := diags.Has(diag.ReportFailuresExceed)
+			if want := tc.grouped > tc.failed; exceeds != want || len(diags) != 0 && !exceeds {
+				t.Errorf("diagnostics %v, want %s: %v", diags.Codes(), diag.ReportFailuresExceed, want)
+			}
+		})
+	}
 }

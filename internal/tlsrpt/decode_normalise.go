@@ -192,8 +192,9 @@ func (r reportDiags) policy(i int, w *policyWire) (PolicyResult, bool) {
 	return p, true
 }
 
-// failed returns the failure count of an entry: the larger of the total
-// and the sum of the details (J10, J11, J12).
+// failed returns the failure count of an entry: total-failure-session-
+// count, or where a reporter left it out, the sum of the details (J11,
+// J12).
 func (r reportDiags) failed(name policyLabel, s summaryWire, sum int64, details int) int64 {
 	var missing []string
 	if !s.Successful.present {
@@ -209,12 +210,18 @@ func (r reportDiags) failed(name policyLabel, s summaryWire, sum int64, details 
 		r.add(diag.ReportCountMissing, fmt.Sprintf("The report's %s has no %s.", name.String(), strings.Join(missing, " and no ")),
 			"Nothing to do.")
 	}
-	if s.Failed.present && sum > s.Failed.n {
-		r.add(diag.ReportFailuresExceed, fmt.Sprintf("In the report's %s, the failure-details add up to %d sessions, more than total-failure-session-count %d; %d is used.",
-			name.String(), sum, s.Failed.n, sum),
+	if !s.Failed.present {
+		return sum
+	}
+	// RFC 8460 §4.2 and §4.4: total-failure-session-count is the number of
+	// failed sessions. Details that add up to more (Mail.ru, J10) count
+	// some sessions twice; they still say what kind the failures were.
+	if sum > s.Failed.n {
+		r.add(diag.ReportFailuresExceed, fmt.Sprintf("In the report's %s, the failure-details add up to %d sessions, more than total-failure-session-count %d: the report disagrees with itself. %d failed sessions are counted, as the total says; the details still say what kind of failures they were.",
+			name.String(), sum, s.Failed.n, s.Failed.n),
 			"Nothing to do; Mail.ru reports do this.")
 	}
-	return max(s.Failed.n, sum)
+	return s.Failed.n
 }
 
 // details normalises failure-details and returns their session sum.

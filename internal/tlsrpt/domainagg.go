@@ -81,7 +81,10 @@ func (d *domainAgg) add(o *Options, want []string, org string, p *PolicyResult, 
 	case "no-policy-found":
 		// J8 and DESIGN §1.8: the sender did not see the policy, so its
 		// sessions are no evidence for it; the utcDay is dirty.
-		d.fail(o, failureKey{resultType: "no-policy-found", org: org}, classNoPolicy, p.Successful+p.Failed, s, asOf, p.Domain)
+		n := p.Successful + p.Failed
+		if d.fail(o, failureKey{resultType: "no-policy-found", org: org}, classNoPolicy, n, s, asOf, p.Domain) {
+			d.block(n, s, asOf)
+		}
 		return true
 	case "tlsa":
 		d.details(o, org, p, s, asOf, true) // DANE evidence only
@@ -112,9 +115,12 @@ func share(total, n, i int64) int64 {
 }
 
 // details classifies an entry's failure details, and the failures its
-// details do not explain (J11).
+// details do not explain (J11). The entry's blocking sessions are those
+// of its blocking details, but never more than it failed: details may
+// add up to more than the total (J10).
 func (d *domainAgg) details(o *Options, org string, p *PolicyResult, s dayRange, asOf utcDay, dane bool) {
-	var explained int64
+	var explained, blocking int64
+	blocks := false
 	for _, f := range p.Details {
 		explained += f.Sessions
 		k := failureKey{resultType: f.ResultType, org: org, sendingIP: f.SendingIP, mx: f.ReceivingMX}
@@ -122,16 +128,24 @@ func (d *domainAgg) details(o *Options, org string, p *PolicyResult, s dayRange,
 		if dane {
 			class = classDANE
 		}
-		d.fail(o, k, class, f.Sessions, s, asOf, p.Domain)
+		if d.fail(o, k, class, f.Sessions, s, asOf, p.Domain) {
+			blocks, blocking = true, blocking+f.Sessions
+		}
 	}
 	if rest := p.Failed - explained; rest > 0 && !dane {
 		class := o.classify("", org, netip.Addr{})
-		d.fail(o, failureKey{org: org}, class, rest, s, asOf, p.Domain)
+		if d.fail(o, failureKey{org: org}, class, rest, s, asOf, p.Domain) {
+			blocks, blocking = true, blocking+rest
+		}
+	}
+	if blocks {
+		d.block(min(blocking, p.Failed), s, asOf)
 	}
 }
 
-// fail records a failure, unless an ignore rule removes it first.
-func (d *domainAgg) fail(o *Options, k failureKey, class failureClass, sessions int64, s dayRange, asOf utcDay, domain string) {
+// fail records a failure, unless an ignore rule removes it first, and
+// reports whether it blocks.
+func (d *domainAgg) fail(o *Options, k failureKey, class failureClass, sessions int64, s dayRange, asOf utcDay, domain string) bool {
 	target := d.failures
 	rule := o.ignoredBy(domain, k)
 	if rule != 0 {
@@ -142,9 +156,12 @@ func (d *domainAgg) fail(o *Options, k failureKey, class failureClass, sessions 
 		f = old.plus(&f)
 	}
 	target[id] = f
-	if rule != 0 || !class.blocks() {
-		return
-	}
+	return rule == 0 && class.blocks()
+}
+
+// block makes the days of s dirty, spreading sessions blocking failed
+// sessions over them.
+func (d *domainAgg) block(sessions int64, s dayRange, asOf utcDay) {
 	n := int64(s.days())
 	for i := s.first; i < s.end && i <= asOf; i++ {
 		a := d.day(i)

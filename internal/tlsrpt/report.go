@@ -43,9 +43,10 @@ type PolicyResult struct {
 	// one-element list (J1, RFC 8460 errata 6241).
 	MXHost     []string
 	Successful int64
-	// Failed is max(total-failure-session-count, the sum of the
-	// failed-session-counts of Details) (J10, J12): reporters disagree
-	// with themselves, and the larger number is the safe one.
+	// Failed is total-failure-session-count (RFC 8460 §4.4), or the sum
+	// of the failed-session-counts of Details where the total is
+	// missing (J12). Details may add up to more than the total (J10):
+	// they then say what kind the failures were, not how many.
 	Failed  int64
 	Details []FailureDetail
 }
