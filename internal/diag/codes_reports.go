@@ -29,6 +29,7 @@ const (
 	ReportCountMissing      Code = "report-count-missing"
 	ReportFailuresExceed    Code = "report-failures-exceed-total"
 	ReportAddressInvalid    Code = "report-address-invalid"
+	ReportCountSaturated    Code = "report-count-saturated"
 )
 
 const (
@@ -61,4 +62,5 @@ var reportCodes = []Info{
 	{ReportCountMissing, Notice, "Session count missing from a policy entry", "RFC 8460 §4.2"},
 	{ReportFailuresExceed, Notice, "failure-details add up to more than total-failure-session-count; the total is counted", "RFC 8460 §4.2"},
 	{ReportAddressInvalid, Warning, "sending-mta-ip or receiving-ip is not an IP address; ignored", rfc8460p44},
+	{ReportCountSaturated, Warning, "Session counts add up to more than 2^63-1; the sums are held there", rfc8460p44},
 }

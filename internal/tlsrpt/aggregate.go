@@ -1,11 +1,15 @@
 package tlsrpt
 
 import (
+	"fmt"
 	"hash/maphash"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/stsgate/stsgate/internal/diag"
 )
 
 // Options configure the clean window of DESIGN §1.4.
@@ -279,4 +283,23 @@ func policyStringMX(lines []string) []string {
 		}
 	}
 	return mxSet(mx)
+}
+
+// Diagnostics returns what the aggregator has to say about the evidence
+// it folded in: for each domain, sorted, whether a sum was held at its
+// maximum.
+func (a *Aggregator) Diagnostics() diag.List {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out diag.List
+	for _, name := range slices.Sorted(maps.Keys(a.tally.domains)) {
+		if a.tally.domains[name].saturated {
+			dg := diag.New(diag.ReportCountSaturated,
+				fmt.Sprintf("Session counts for %s add up to more than 2^63-1, the largest count there is; the sums are held there rather than wrapped around to negative numbers. No mail server sends that many sessions: some report is not genuine.", name),
+				"Find the report with the huge counts (its day shows 9223372036854775807 sessions) and remove it from the report sources.")
+			dg.Domain = name
+			out = append(out, dg)
+		}
+	}
+	return out
 }

@@ -47,6 +47,7 @@ type Decoder struct {
 	parts   int   // archive members, mbox messages and MIME parts seen
 	stop    bool  // a source-wide limit was hit: read no further
 	perCode map[diag.Code]int
+	hits    [numLimits]limitHit
 
 	// ReuseReports lets the decoder hand the slices of one Report
 	// (Policies and their Details) to emit again, overwritten, for the
@@ -89,10 +90,12 @@ func (d *Decoder) begin(emit func(Report)) {
 	}
 	d.emit, d.diags, d.errs, d.emitted = emit, nil, 0, 0
 	d.budget, d.parts, d.stop, d.perCode = d.lim.MaxSource, 0, false, nil
+	d.hits = [numLimits]limitHit{}
 }
 
 // end finishes a Decode call and returns its diagnostics.
 func (d *Decoder) end() diag.List {
+	d.countLimits()
 	diags := d.diags
 	d.emit, d.diags = nil, nil
 	for _, r := range d.readers {

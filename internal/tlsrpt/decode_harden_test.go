@@ -1,6 +1,7 @@
 package tlsrpt
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -110,5 +111,28 @@ func TestDetailsExceedTotal(t *testing.T) {
 				t.Errorf("diagnostics %v, want %s: %v", diags.Codes(), diag.ReportFailuresExceed, want)
 			}
 		})
+	}
+}
+
+// TestDecodeSaturation checks that failed-session-counts that add up to
+// more than 2^63-1 give a sum held there, with one warning per source.
+func TestDecodeSaturation(t *testing.T) {
+	t.Parallel()
+	const max = "9223372036854775807"
+	entry := `{"policy":{"policy-type":"sts","policy-domain":"example.com"},"summary":{"total-successful-session-count":1},` +
+		`"failure-details":[{"result-type":"certificate-expired","failed-session-count":` + max + `},` +
+		`{"result-type":"certificate-expired","failed-session-count":` + max + `}]}`
+	src := reportWith(entry) + "\n" + strings.Replace(reportWith(entry), `"r1"`, `"r2"`, 1)
+	var failed []int64
+	diags := NewDecoder(DefaultLimits()).DecodeBytes("in", []byte(src), func(r Report) { failed = append(failed, r.Policies[0].Failed) })
+	if diff := cmp.Diff([]int64{math.MaxInt64, math.MaxInt64}, failed); diff != "" {
+		t.Errorf("failed (-want +got):\n%s", diff)
+	}
+	want := []diag.Code{diag.ReportCountSaturated, diag.ReportCountMissing, diag.ReportCountMissing}
+	if diff := cmp.Diff(want, diags.Codes()); diff != "" {
+		t.Fatalf("diagnostics (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(diags[0].Message, "in 2 policy entries") {
+		t.Errorf("message %q does not count the entries", diags[0].Message)
 	}
 }

@@ -231,6 +231,7 @@ func (r reportDiags) details(name policyLabel, ws []detailWire) ([]FailureDetail
 	}
 	out := r.d.detailSlice(len(ws))
 	var sum int64
+	saturated := false
 	for i := range ws {
 		w := &ws[i]
 		out[i] = FailureDetail{
@@ -243,7 +244,12 @@ func (r reportDiags) details(name policyLabel, ws []detailWire) ([]FailureDetail
 			ReasonCode:     string(w.ReasonCode),
 			AdditionalInfo: string(cmp.Or(w.AdditionalInfo, w.AdditionalURI)),
 		}
-		sum = addSat(sum, w.Sessions.n)
+		var held bool
+		sum, held = addSat(sum, w.Sessions.n)
+		saturated = saturated || held
+	}
+	if saturated {
+		r.d.limit(r.src, limitSaturated)
 	}
 	return out, sum
 }
@@ -322,10 +328,11 @@ func hostName(s string) string {
 	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
 }
 
-// addSat adds two non-negative counts, saturating at the int64 maximum.
-func addSat(a, b int64) int64 {
+// addSat adds two non-negative counts, saturating at the int64 maximum,
+// and reports whether it did.
+func addSat(a, b int64) (int64, bool) {
 	if a > math.MaxInt64-b {
-		return math.MaxInt64
+		return math.MaxInt64, true
 	}
-	return a + b
+	return a + b, false
 }

@@ -14,6 +14,7 @@ type domainAgg struct {
 	ignored       failureSet
 	otherPolicies map[string]*failureAgg // by mx set, entries not counted (J27)
 	policyMX      lastMXSet
+	saturated     bool // a sum was held at the int64 maximum (see sum)
 }
 
 // lastMXSet is policyStringMX of the last policy-string it was asked
@@ -81,7 +82,7 @@ func (d *domainAgg) add(o *Options, want []string, org string, p *PolicyResult, 
 	case "no-policy-found":
 		// J8 and DESIGN §1.8: the sender did not see the policy, so its
 		// sessions are no evidence for it; the utcDay is dirty.
-		n := p.Successful + p.Failed
+		n := d.sum(p.Successful, p.Failed)
 		if d.fail(o, failureKey{resultType: "no-policy-found", org: org}, classNoPolicy, n, s, asOf, p.Domain) {
 			d.block(n, s, asOf)
 		}
@@ -97,9 +98,9 @@ func (d *domainAgg) sessions(p *PolicyResult, s dayRange, asOf utcDay) {
 	n := int64(s.days())
 	for i := s.first; i < s.end && i <= asOf; i++ {
 		a := d.day(i)
-		a.successful += share(p.Successful, n, int64(i-s.first))
-		a.failed += share(p.Failed, n, int64(i-s.first))
-		if p.Successful+p.Failed > 0 {
+		a.successful = d.sum(a.successful, share(p.Successful, n, int64(i-s.first)))
+		a.failed = d.sum(a.failed, share(p.Failed, n, int64(i-s.first)))
+		if p.Successful > 0 || p.Failed > 0 {
 			a.covered = true
 		}
 	}
@@ -122,20 +123,20 @@ func (d *domainAgg) details(o *Options, org string, p *PolicyResult, s dayRange,
 	var explained, blocking int64
 	blocks := false
 	for _, f := range p.Details {
-		explained += f.Sessions
+		explained = d.sum(explained, f.Sessions)
 		k := failureKey{resultType: f.ResultType, org: org, sendingIP: f.SendingIP, mx: f.ReceivingMX}
 		class := o.classify(f.ResultType, org, f.SendingIP)
 		if dane {
 			class = classDANE
 		}
 		if d.fail(o, k, class, f.Sessions, s, asOf, p.Domain) {
-			blocks, blocking = true, blocking+f.Sessions
+			blocks, blocking = true, d.sum(blocking, f.Sessions)
 		}
 	}
 	if rest := p.Failed - explained; rest > 0 && !dane {
 		class := o.classify("", org, netip.Addr{})
 		if d.fail(o, failureKey{org: org}, class, rest, s, asOf, p.Domain) {
-			blocks, blocking = true, blocking+rest
+			blocks, blocking = true, d.sum(blocking, rest)
 		}
 	}
 	if blocks {
@@ -153,7 +154,7 @@ func (d *domainAgg) fail(o *Options, k failureKey, class failureClass, sessions 
 	}
 	id, f := d.names.failureID(k), failureAgg{sessions: sessions, first: s.first, last: min(s.end-1, asOf), class: class, rule: int32(rule)}
 	if old, ok := target[id]; ok {
-		f = old.plus(&f)
+		f = d.plus(old, &f)
 	}
 	target[id] = f
 	return rule == 0 && class.blocks()
@@ -166,7 +167,7 @@ func (d *domainAgg) block(sessions int64, s dayRange, asOf utcDay) {
 	for i := s.first; i < s.end && i <= asOf; i++ {
 		a := d.day(i)
 		a.dirty = true
-		a.blocking += share(sessions, n, int64(i-s.first))
+		a.blocking = d.sum(a.blocking, share(sessions, n, int64(i-s.first)))
 	}
 }
 
@@ -177,7 +178,7 @@ func (d *domainAgg) other(mx string, p *PolicyResult, s dayRange) {
 		f = &failureAgg{first: s.first, last: s.end - 1}
 		d.otherPolicies[mx] = f
 	}
-	f.sessions += p.Successful + p.Failed
+	f.sessions = d.sum(f.sessions, d.sum(p.Successful, p.Failed))
 	f.first, f.last = min(f.first, s.first), max(f.last, s.end-1)
 }
 
@@ -196,17 +197,18 @@ func (d *domainAgg) merge(o *domainAgg) {
 	for n, oa := range o.days {
 		a := d.day(n)
 		a.reports += oa.reports
-		a.successful += oa.successful
-		a.failed += oa.failed
-		a.blocking += oa.blocking
+		a.successful = d.sum(a.successful, oa.successful)
+		a.failed = d.sum(a.failed, oa.failed)
+		a.blocking = d.sum(a.blocking, oa.blocking)
 		a.covered = a.covered || oa.covered
 		a.dirty = a.dirty || oa.dirty
 	}
+	d.saturated = d.saturated || o.saturated
 	d.mergeFailures(d.failures, o, o.failures)
 	d.mergeFailures(d.ignored, o, o.ignored)
 	for mx, of := range o.otherPolicies {
 		if f := d.otherPolicies[mx]; f != nil {
-			*f = f.plus(of)
+			*f = d.plus(*f, of)
 		} else {
 			d.otherPolicies[mx] = of
 		}
@@ -219,7 +221,7 @@ func (d *domainAgg) mergeFailures(into failureSet, o *domainAgg, from failureSet
 	for id, f := range from {
 		id.names = names[id.names]
 		if old, ok := into[id]; ok {
-			f = old.plus(&f)
+			f = d.plus(old, &f)
 		}
 		into[id] = f
 	}
@@ -227,8 +229,18 @@ func (d *domainAgg) mergeFailures(into failureSet, o *domainAgg, from failureSet
 
 // plus returns f with the sessions and days of o added; its class and
 // rule stay those of f, which was recorded first.
-func (f failureAgg) plus(o *failureAgg) failureAgg {
-	f.sessions += o.sessions
+func (d *domainAgg) plus(f failureAgg, o *failureAgg) failureAgg {
+	f.sessions = d.sum(f.sessions, o.sessions)
 	f.first, f.last = min(f.first, o.first), max(f.last, o.last)
 	return f
+}
+
+// sum adds two session counts. RFC 8460 §4.4 allows counts up to
+// 2^63-1, so two of them can overflow int64: the sum is then held at
+// the maximum, never wrapped around to a negative count, and the
+// domain remembers it for a warning.
+func (d *domainAgg) sum(a, b int64) int64 {
+	s, saturated := addSat(a, b)
+	d.saturated = d.saturated || saturated
+	return s
 }
