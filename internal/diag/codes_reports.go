@@ -30,6 +30,8 @@ const (
 	ReportFailuresExceed    Code = "report-failures-exceed-total"
 	ReportAddressInvalid    Code = "report-address-invalid"
 	ReportCountSaturated    Code = "report-count-saturated"
+	ReportMIMEUnterminated  Code = "report-mime-unterminated"
+	ReportGzipTrailingData  Code = "report-gzip-trailing-data"
 )
 
 const (
@@ -63,4 +65,6 @@ var reportCodes = []Info{
 	{ReportFailuresExceed, Notice, "failure-details add up to more than total-failure-session-count; the total is counted", "RFC 8460 §4.2"},
 	{ReportAddressInvalid, Warning, "sending-mta-ip or receiving-ip is not an IP address; ignored", rfc8460p44},
 	{ReportCountSaturated, Warning, "Session counts add up to more than 2^63-1; the sums are held there", rfc8460p44},
+	{ReportMIMEUnterminated, Notice, "Report mail ends without its closing MIME delimiter; read to its end", "RFC 2046 §5.1.1"},
+	{ReportGzipTrailingData, Notice, "Data after the end of the gzip stream was ignored", "RFC 1952 §2.2"},
 }

@@ -1,12 +1,15 @@
 package tlsrpt
 
 import (
+	"bytes"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/stsgate/stsgate/internal/diag"
 )
@@ -134,5 +137,59 @@ func TestDecodeSaturation(t *testing.T) {
 	}
 	if !strings.Contains(diags[0].Message, "in 2 policy entries") {
 		t.Errorf("message %q does not count the entries", diags[0].Message)
+	}
+}
+
+// dropLines returns b without its last n lines.
+func dropLines(b []byte, n int) []byte {
+	lines := bytes.SplitAfter(bytes.TrimRight(b, "\r\n"), []byte("\n"))
+	return bytes.Join(lines[:len(lines)-n], nil)
+}
+
+// TestDecodeReadToTheEnd checks inputs whose reports were all read but
+// that do not end as they should: a report mail without the closing
+// MIME delimiter (a real Mail.ru report), gzip data followed by bytes
+// that are not a gzip member. That is a notice, not "reports lost";
+// where a report is cut short, it is still an error.
+func TestDecodeReadToTheEnd(t *testing.T) {
+	t.Parallel()
+	mail := readFixture(t, "google-gzip.eml")
+	qp := readFixture(t, "quoted-printable.eml")
+	gz := gzipped(t, []byte(minimal))
+	for _, tc := range []struct {
+		name    string
+		src     []byte
+		reports int
+		want    []diag.Code
+	}{
+		{"mail with its closing delimiter", mail, 1, nil},
+		{"mail without its closing delimiter", dropLines(mail, 1), 1, []diag.Code{diag.ReportMIMEUnterminated}},
+		{"JSON part without the closing delimiter", dropLines(qp, 1), 1, []diag.Code{diag.ReportMIMEUnterminated}},
+		{"mail cut inside its gzip part", dropLines(mail, 2), 0, []diag.Code{diag.ReportUnreadable, diag.ReportMIMEUnterminated}},
+		{"mbox message without the closing delimiter", append(append([]byte("From x\n"), dropLines(qp, 1)...), "\nFrom y\n"+string(qp)...), 2,
+			[]diag.Code{diag.ReportMIMEUnterminated}},
+		{"gzip, then text", append(slices.Clip(gz), "garbage\n"...), 1, []diag.Code{diag.ReportGzipTrailingData}},
+		{"gzip, then zeros", append(slices.Clip(gz), make([]byte, 512)...), 1, []diag.Code{diag.ReportGzipTrailingData}},
+		{"two gzip members", append(slices.Clip(gz), gzipped(t, []byte("\n"+strings.Replace(minimal, "r1", "r2", 1)))...), 2, nil},
+		{"gzip, then a broken gzip member", append(slices.Clip(gz), 0x1f, 0x8b, 0, 0), 1, []diag.Code{diag.ReportUnreadable}},
+		{"gzip trailer cut short", gz[:len(gz)-4], 1, []diag.Code{diag.ReportUnreadable}},
+		{"gzip cut short", gz[:len(gz)-12], 0, []diag.Code{diag.ReportUnreadable}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for _, whole := range []bool{false, true} {
+				n := 0
+				emit := func(Report) { n++ }
+				var diags diag.List
+				if whole {
+					diags = NewDecoder(DefaultLimits()).DecodeBytes("in", tc.src, emit)
+				} else {
+					diags = Decode("in", bytes.NewReader(tc.src), DefaultLimits(), emit)
+				}
+				if diff := cmp.Diff(tc.want, diags.Codes(), cmpopts.EquateEmpty()); diff != "" || n != tc.reports {
+					t.Errorf("DecodeBytes %v: %d reports, want %d; codes (-want +got):\n%s\n%v", whole, n, tc.reports, diff, diags)
+				}
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package tlsrpt
 import (
 	"bufio"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -74,6 +75,10 @@ func (d *Decoder) multipart(src, section, boundary string, body io.Reader, depth
 		if section != "" {
 			sub = section + "." + sub
 		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			d.unterminated(src, boundary)
+			return
+		}
 		if err != nil {
 			d.readError(src, fmt.Errorf("MIME part %s: %w", sub, err))
 			return
@@ -81,8 +86,33 @@ func (d *Decoder) multipart(src, section, boundary string, body io.Reader, depth
 		if !d.part(src + "#" + sub) {
 			return
 		}
-		d.entity(src, sub, p.Header, p, depth+1)
+		d.entity(src, sub, p.Header, &partBody{r: p}, depth+1)
 	}
+}
+
+// unterminated notes a multipart body that ends without its closing
+// delimiter (RFC 2046 §5.1.1): a real Mail.ru report does this. Its
+// parts were read to the end of the message; a report cut short in them
+// is an error of its own.
+func (d *Decoder) unterminated(src, boundary string) {
+	d.add(src, diag.New(diag.ReportMIMEUnterminated,
+		fmt.Sprintf("The message ends without the closing delimiter \"--%s--\" of its multipart body; its last part was read to the end of the message.", clip(boundary)),
+		"Nothing to do if the report was read; a mail cut short in transit gives a report error of its own."))
+}
+
+// partBody reads the body of a MIME part. mime/multipart reports the
+// end of the message before the part's delimiter as
+// io.ErrUnexpectedEOF; partBody ends the part there instead, so that
+// its content (a gzip stream, say) is judged by what it holds, and the
+// missing delimiter is noted once NextRawPart finds it missing.
+type partBody struct{ r io.Reader }
+
+func (b *partBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.ErrUnexpectedEOF {
+		err = io.EOF
+	}
+	return n, err
 }
 
 // leaf decodes a part that is not multipart, or the body of a
