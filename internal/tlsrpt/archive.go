@@ -22,20 +22,23 @@ func (d *Decoder) gunzip(src string, br *bufio.Reader, allowed kind, depth int) 
 	for len(d.gzips) <= depth {
 		d.gzips = append(d.gzips, nil)
 	}
-	zr := d.gzips[depth]
+	members := d.gzips[depth]
 	var err error
-	if zr == nil {
+	if members == nil {
+		var zr *gzip.Reader
 		zr, err = gzip.NewReader(br)
-		d.gzips[depth] = zr
+		members = &gzipMembers{zr: zr}
+		d.gzips[depth] = members
 	} else {
-		err = zr.Reset(br)
+		err = members.zr.Reset(br)
 	}
 	if err != nil {
 		d.readError(src, fmt.Errorf("gzip header: %w", err))
 		return kindGzip
 	}
-	zr.Multistream(false)
-	members := &gzipMembers{zr: zr, br: br}
+	members.zr.Multistream(false)
+	members.br, members.trailing = br, false
+	defer func() { members.br = nil }() // do not keep the caller's reader
 	inner := d.reader(depth+1, &meter{r: members, d: d})
 	k := d.content(src, inner, allowed, depth+1)
 	if k == kindNone {

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/klauspost/compress/gzip"
-
 	"github.com/stsgate/stsgate/internal/diag"
 )
 
@@ -59,7 +57,7 @@ type Decoder struct {
 	policies []PolicyResult  // with ReuseReports, of the last report
 	details  []FailureDetail // with ReuseReports, of the last report
 	readers  []*bufio.Reader // by nesting depth
-	gzips    []*gzip.Reader  // by nesting depth
+	gzips    []*gzipMembers  // by nesting depth
 	whole    wholeGzip       // DecodeBytes's shortcut for gzip
 	scan     jsonScanner
 	wire     reportWire

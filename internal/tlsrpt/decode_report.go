@@ -36,18 +36,18 @@ func (d *Decoder) jsonReport(src string, doc []byte, at diag.Pos) {
 // same.
 func (d *Decoder) jsonReportUncut(src string, at diag.Pos) (int, bool) {
 	s := &d.scan
-	if s.mode != decodeFast || s.pos != 0 {
+	if s.mode != decodeFast {
 		return 0, false
 	}
 	w := &d.wire
 	pols := reusable(w.Policies)
 	*w = reportWire{}
-	end, ok := s.fast.prefix(s.buf[:s.n], w, pols)
+	end, ok := s.fast.prefix(s.buf[s.pos:s.n], w, pols)
 	if !ok {
 		*w = reportWire{Policies: pols}
 		return 0, false
 	}
-	d.emitReport(src, s.buf[:end], at, w)
+	d.emitReport(src, s.buf[s.pos:s.pos+end], at, w)
 	return end, true
 }
 
