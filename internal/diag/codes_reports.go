@@ -32,6 +32,7 @@ const (
 	ReportCountSaturated    Code = "report-count-saturated"
 	ReportMIMEUnterminated  Code = "report-mime-unterminated"
 	ReportGzipTrailingData  Code = "report-gzip-trailing-data"
+	ReportHeaderTooLarge    Code = "report-header-too-large"
 )
 
 const (
@@ -67,4 +68,5 @@ var reportCodes = []Info{
 	{ReportCountSaturated, Warning, "Session counts add up to more than 2^63-1; the sums are held there", rfc8460p44},
 	{ReportMIMEUnterminated, Notice, "Report mail ends without its closing MIME delimiter; read to its end", "RFC 2046 §5.1.1"},
 	{ReportGzipTrailingData, Notice, "Data after the end of the gzip stream was ignored", "RFC 1952 §2.2"},
+	{ReportHeaderTooLarge, Error, "Report mail's header block is larger than the limit; the mail is not read", "RFC 8460 §7"},
 }

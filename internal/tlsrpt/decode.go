@@ -57,8 +57,9 @@ type Decoder struct {
 	policies []PolicyResult  // with ReuseReports, of the last report
 	details  []FailureDetail // with ReuseReports, of the last report
 	readers  []*bufio.Reader // by nesting depth
-	gzips    []*gzipMembers  // by nesting depth
-	whole    wholeGzip       // DecodeBytes's shortcut for gzip
+	header   mailHeader
+	gzips    []*gzipMembers // by nesting depth
+	whole    wholeGzip      // DecodeBytes's shortcut for gzip
 	scan     jsonScanner
 	wire     reportWire
 }
@@ -120,7 +121,6 @@ const (
 const (
 	anyKind   = kindJSON | kindGzip | kindZip | kindMessage | kindMbox
 	partKinds = kindJSON | kindGzip | kindZip // inside a MIME part
-	maxDepth  = 12                            // nesting of archives, compression and MIME
 	sniffLen  = 512
 )
 
@@ -190,10 +190,8 @@ func (d *Decoder) content(src string, br *bufio.Reader, allowed kind, depth int)
 	if k&allowed == 0 {
 		return kindNone
 	}
-	if depth >= maxDepth {
-		d.add(src, diag.New(diag.ReportUnreadable,
-			fmt.Sprintf("%s is nested %d levels deep in archives, compression and messages; it is not read.", k, depth),
-			"Unpack the report so that it is at most a message with a gzip attachment."))
+	if depth >= d.lim.MaxDepth {
+		d.limit(src, limitDepth)
 		return k
 	}
 	switch k {

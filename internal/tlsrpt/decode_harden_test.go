@@ -3,6 +3,7 @@ package tlsrpt
 import (
 	"bytes"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,6 +190,116 @@ func TestDecodeReadToTheEnd(t *testing.T) {
 				if diff := cmp.Diff(tc.want, diags.Codes(), cmpopts.EquateEmpty()); diff != "" || n != tc.reports {
 					t.Errorf("DecodeBytes %v: %d reports, want %d; codes (-want +got):\n%s\n%v", whole, n, tc.reports, diff, diags)
 				}
+			}
+		})
+	}
+}
+
+// headerMail returns a report mail whose header block holds n more
+// bytes of header fields.
+func headerMail(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("From: reports@sender.example\r\n")
+	for b.Len() < n {
+		b.WriteString("X-Padding: some header field\r\n")
+	}
+	b.WriteString("Content-Type: application/tlsrpt+json\r\n\r\n" + minimal + "\r\n")
+	return b.Bytes()
+}
+
+// TestDecodeHeaderLimit checks MaxHeaderBytes: a mail whose header block
+// is larger is not read (one error for the source, however many such
+// mails it holds), and the mails around it still are.
+func TestDecodeHeaderLimit(t *testing.T) {
+	t.Parallel()
+	lim := DefaultLimits()
+	lim.MaxHeaderBytes = 4 << 10
+	small, large := headerMail(1<<10), headerMail(8<<10)
+	mbox := func(mails ...[]byte) []byte {
+		var b bytes.Buffer
+		for _, m := range mails {
+			b.WriteString("From x\n")
+			b.Write(m)
+		}
+		return b.Bytes()
+	}
+	for _, tc := range []struct {
+		name    string
+		src     []byte
+		reports int
+		want    []diag.Code
+		message string
+	}{
+		{"header under the limit", small, 1, nil, ""},
+		{"header over the limit", large, 0, []diag.Code{diag.ReportHeaderTooLarge}, "a mail"},
+		{"gzip of a mail with a large header", gzipped(t, large), 0, []diag.Code{diag.ReportHeaderTooLarge}, "a mail"},
+		{"mbox", mbox(small, large, large, small, large), 2, []diag.Code{diag.ReportHeaderTooLarge}, "3 mails"},
+		{"forwarded", []byte("Content-Type: message/rfc822\r\n\r\n" + string(large)), 0, []diag.Code{diag.ReportHeaderTooLarge}, "a mail"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			n := 0
+			diags := Decode("in", bytes.NewReader(tc.src), lim, func(Report) { n++ })
+			if diff := cmp.Diff(tc.want, diags.Codes(), cmpopts.EquateEmpty()); diff != "" || n != tc.reports {
+				t.Fatalf("%d reports, want %d; codes (-want +got):\n%s\n%v", n, tc.reports, diff, diags)
+			}
+			if tc.message != "" && !strings.Contains(diags[0].Message, tc.message+" with a header") {
+				t.Errorf("message %q does not say %q", diags[0].Message, tc.message)
+			}
+		})
+	}
+}
+
+// TestDecodeHeaderMemory checks that refusing a mail with a header of
+// many megabytes allocates in proportion to MaxHeaderBytes, not to the
+// header. It does not call t.Parallel: it measures the allocations of
+// the whole process.
+func TestDecodeHeaderMemory(t *testing.T) {
+	src := gzipped(t, headerMail(32<<20))
+	lim := DefaultLimits()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	diags := Decode("in", bytes.NewReader(src), lim, nil)
+	runtime.ReadMemStats(&after)
+	if !diags.Has(diag.ReportHeaderTooLarge) {
+		t.Errorf("header not refused: %v", diags)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4*uint64(lim.MaxHeaderBytes)+2<<20 {
+		t.Errorf("refusing a header of 32 MiB allocated %d bytes", alloc)
+	}
+}
+
+// TestDecodeDepthLimit checks MaxDepth: content nested deeper is not
+// read, with one error for the source however often that happens.
+func TestDecodeDepthLimit(t *testing.T) {
+	t.Parallel()
+	lim := DefaultLimits()
+	lim.MaxDepth = 3
+	deep := gzipTimes(t, []byte(minimal), 4)
+	for _, tc := range []struct {
+		name    string
+		src     []byte
+		reports int
+		message string
+	}{
+		{"within the limit", gzipTimes(t, []byte(minimal), 2), 1, ""},
+		{"one too deep", deep, 0, "one input"},
+		{"zip of three too deep", zipOf(t, map[string][]byte{"a": deep, "b": []byte(minimal), "c": deep, "d": deep}), 1, "3 inputs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			n := 0
+			diags := Decode("in", bytes.NewReader(tc.src), lim, func(Report) { n++ })
+			var want []diag.Code
+			if tc.message != "" {
+				want = []diag.Code{diag.ReportUnreadable}
+			}
+			if diff := cmp.Diff(want, diags.Codes(), cmpopts.EquateEmpty()); diff != "" || n != tc.reports {
+				t.Fatalf("%d reports, want %d; codes (-want +got):\n%s\n%v", n, tc.reports, diff, diags)
+			}
+			if tc.message != "" && !strings.Contains(diags[0].Message, tc.message+" nested") {
+				t.Errorf("message %q does not say %q", diags[0].Message, tc.message)
 			}
 		})
 	}

@@ -19,6 +19,15 @@ type Limits struct {
 	// MaxParts bounds the archive members, mbox messages and MIME parts
 	// of one source, together.
 	MaxParts int
+	// MaxDepth bounds how deep archives, compression, messages and MIME
+	// parts may nest; default 12. A report mail is three levels deep
+	// (message, multipart, gzip).
+	MaxDepth int
+	// MaxHeaderBytes bounds the header block of a mail, forwarded or in
+	// an mbox; default 1 MiB, as net/http's. Mail servers refuse far
+	// smaller ones (Postfix: 100 KiB), so a larger one is not a report
+	// mail; it is not read.
+	MaxHeaderBytes int
 }
 
 // Default limits.
@@ -26,12 +35,14 @@ const (
 	DefaultMaxReport = 20 << 20
 	DefaultMaxSource = 200 << 20
 	DefaultMaxParts  = 100000
+	DefaultMaxDepth  = 12
+
+	DefaultMaxHeaderBytes = 1 << 20
 )
 
-// DefaultLimits returns the default limits: 20 MiB per report, 200 MiB
-// per source and 100000 parts.
+// DefaultLimits returns the default limits (see the Default constants).
 func DefaultLimits() Limits {
-	return Limits{MaxReport: DefaultMaxReport, MaxSource: DefaultMaxSource, MaxParts: DefaultMaxParts}
+	return Limits{}.withDefaults()
 }
 
 // withDefaults returns l with its unset fields set to the defaults.
@@ -45,6 +56,12 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxParts <= 0 {
 		l.MaxParts = DefaultMaxParts
 	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultMaxDepth
+	}
+	if l.MaxHeaderBytes <= 0 {
+		l.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
 	return l
 }
 
@@ -55,6 +72,8 @@ type limitKind uint8
 
 const (
 	limitSaturated limitKind = iota
+	limitDepth
+	limitHeader
 	numLimits
 )
 
@@ -101,6 +120,16 @@ func (d *Decoder) limitDiag(k limitKind, n int) diag.Diagnostic {
 			fmt.Sprintf("In %s, failed-session-counts add up to more than 2^63-1, the largest count there is; the sum is held there rather than wrapped around to a negative number. No mail server sends that many sessions: the report is not genuine.",
 				times(n, "one policy entry", "policy entries")),
 			"Check where the report comes from, and remove it from the report sources if it is not genuine.")
+	case limitDepth:
+		return diag.New(diag.ReportUnreadable,
+			fmt.Sprintf("The source has %s nested more than %d levels deep in archives, compression and messages; they are not read, and any report in them is lost.",
+				times(n, "one input", "inputs"), d.lim.MaxDepth),
+			"Unpack the report so that it is at most a message with a gzip attachment.")
+	case limitHeader:
+		return diag.New(diag.ReportHeaderTooLarge,
+			fmt.Sprintf("The source has %s with a header block larger than %d bytes; such a mail is not read (no mail server passes it on), and any report in it is lost.",
+				times(n, "a mail", "mails"), d.lim.MaxHeaderBytes),
+			"Check where the mail comes from; give the report itself (JSON or .json.gz) if it is genuine.")
 	}
 	panic(fmt.Sprintf("tlsrpt: unknown limit %d", k))
 }

@@ -2,6 +2,8 @@ package tlsrpt
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -24,18 +26,75 @@ import (
 // hold a report is sniffed. The subject and file names are never read for
 // data: the JSON is authoritative (RFC 8460 §5.6, J21).
 func (d *Decoder) message(src string, br *bufio.Reader, depth int) {
-	msg, err := mail.ReadMessage(br)
-	if err == io.EOF {
+	block, err := d.header.read(br, d.lim.MaxHeaderBytes)
+	if err == errHeaderTooLarge {
+		d.limit(src, limitHeader)
+		return
+	}
+	msg, perr := mail.ReadMessage(d.header.reader(block))
+	if perr == io.EOF && err == nil {
 		return // an empty message: no report, nothing broken
 	}
-	if err != nil {
+	if err = cmp.Or(err, perr); err != nil {
 		d.readError(src, fmt.Errorf("mail header: %w", err))
 		return
 	}
 	if depth == 0 || msg.Header.Get("TLS-Report-Submitter") != "" {
 		d.checkAuthentication(src, msg.Header)
 	}
-	d.entity(src, "", textproto.MIMEHeader(msg.Header), msg.Body, depth)
+	d.entity(src, "", textproto.MIMEHeader(msg.Header), br, depth)
+}
+
+// mailHeader reads the header block of a mail into a buffer kept from
+// one mail to the next, never more than MaxHeaderBytes of it:
+// net/mail reads a header block whole, however large, into a map.
+type mailHeader struct {
+	buf []byte
+	in  bytes.Reader
+	br  *bufio.Reader
+}
+
+// errHeaderTooLarge is returned by mailHeader.read for a header block
+// over the limit.
+var errHeaderTooLarge = errors.New("mail header too large")
+
+// read reads the lines of br up to and with the first empty one (RFC
+// 5322 §2.1), or to the end of br, and returns them.
+func (h *mailHeader) read(br *bufio.Reader, limit int) ([]byte, error) {
+	if cap(h.buf) > 64<<10 {
+		h.buf = nil // from an unusually large header
+	}
+	h.buf = h.buf[:0]
+	for bol := true; ; {
+		line, err := br.ReadSlice('\n')
+		if len(h.buf)+len(line) > limit {
+			return nil, errHeaderTooLarge
+		}
+		h.buf = append(h.buf, line...)
+		switch {
+		case err == bufio.ErrBufferFull:
+			bol = false
+			continue
+		case err == io.EOF:
+			return h.buf, nil
+		case err != nil:
+			return h.buf, err
+		case bol && (len(line) == 1 || len(line) == 2 && line[0] == '\r'):
+			return h.buf, nil
+		}
+		bol = true
+	}
+}
+
+// reader returns a reader of block for net/mail, which reads it
+// through this buffered reader rather than a new one.
+func (h *mailHeader) reader(block []byte) *bufio.Reader {
+	h.in.Reset(block)
+	if h.br == nil {
+		h.br = bufio.NewReaderSize(nil, 4<<10)
+	}
+	h.br.Reset(&h.in)
+	return h.br
 }
 
 // entity decodes one MIME entity: the message body (section "") or a
@@ -47,9 +106,8 @@ func (d *Decoder) entity(src, section string, h textproto.MIMEHeader, body io.Re
 		d.multipart(src, section, params["boundary"], body, depth)
 	case mt == "message/rfc822" || mt == "message/global":
 		label := partLabel(src, section, h)
-		if depth+1 >= maxDepth {
-			d.add(label, diag.New(diag.ReportUnreadable, "The forwarded message is nested too deeply; it is not read.",
-				"Give the report mail itself."))
+		if depth+1 >= d.lim.MaxDepth {
+			d.limit(label, limitDepth)
 			return
 		}
 		d.message(label, d.reader(depth+1, transferDecoder(h, body)), depth+1)
@@ -60,9 +118,8 @@ func (d *Decoder) entity(src, section string, h textproto.MIMEHeader, body io.Re
 
 // multipart decodes the parts of a multipart body.
 func (d *Decoder) multipart(src, section, boundary string, body io.Reader, depth int) {
-	if depth+1 >= maxDepth {
-		d.add(src, diag.New(diag.ReportUnreadable, "The message's multipart parts are nested too deeply; they are not read.",
-			"Give the report mail itself."))
+	if depth+1 >= d.lim.MaxDepth {
+		d.limit(src, limitDepth)
 		return
 	}
 	mr := multipart.NewReader(body, boundary)
