@@ -33,6 +33,10 @@ const (
 	ReportMIMEUnterminated  Code = "report-mime-unterminated"
 	ReportGzipTrailingData  Code = "report-gzip-trailing-data"
 	ReportHeaderTooLarge    Code = "report-header-too-large"
+	ReportPoliciesCapped    Code = "report-policies-capped"
+	ReportDetailsCapped     Code = "report-details-capped"
+	ReportListCapped        Code = "report-list-capped"
+	ReportStringCut         Code = "report-string-cut"
 )
 
 const (
@@ -69,4 +73,8 @@ var reportCodes = []Info{
 	{ReportMIMEUnterminated, Notice, "Report mail ends without its closing MIME delimiter; read to its end", "RFC 2046 §5.1.1"},
 	{ReportGzipTrailingData, Notice, "Data after the end of the gzip stream was ignored", "RFC 1952 §2.2"},
 	{ReportHeaderTooLarge, Error, "Report mail's header block is larger than the limit; the mail is not read", "RFC 8460 §7"},
+	{ReportPoliciesCapped, Warning, "Report has more policy entries than the limit; the rest are not counted", "RFC 8460 §7"},
+	{ReportDetailsCapped, Warning, "Policy entry has more failure-details than the limit; the rest count only as totals", "RFC 8460 §7"},
+	{ReportListCapped, Warning, "policy-string or mx-host has more items than the limit; cut", "RFC 8460 §7"},
+	{ReportStringCut, Notice, "Report field longer than the limit was cut", "RFC 8460 §7"},
 }

@@ -46,6 +46,7 @@ type Decoder struct {
 	stop    bool  // a source-wide limit was hit: read no further
 	perCode map[diag.Code]int
 	hits    [numLimits]limitHit
+	cuts    [numLimits]bool // caps that cut something of the current report
 
 	// ReuseReports lets the decoder hand the slices of one Report
 	// (Policies and their Details) to emit again, overwritten, for the
@@ -61,13 +62,17 @@ type Decoder struct {
 	gzips    []*gzipMembers // by nesting depth
 	whole    wholeGzip      // DecodeBytes's shortcut for gzip
 	scan     jsonScanner
+	std      stdDecoder
 	wire     reportWire
 }
 
 // NewDecoder returns a Decoder with the given limits; zero fields of lim
 // take their defaults.
 func NewDecoder(lim Limits) *Decoder {
-	return &Decoder{lim: lim.withDefaults()}
+	d := &Decoder{lim: lim.withDefaults()}
+	d.scan.fast.caps = d.lim.caps()
+	d.std.caps = d.lim.caps()
+	return d
 }
 
 // Decode reads every report in src; see the package function Decode.

@@ -122,10 +122,11 @@ func (p *fastParser) listField(l *stringList) bool {
 			return false
 		case done:
 			p.list = list
-			if valid {
-				l.v = append(make([]string, 0, len(list)), list...)
-			} else {
+			switch {
+			case !valid:
 				l.invalid = true
+			case !p.discard:
+				l.v = append(make([]string, 0, len(list)), list...)
 			}
 			return true
 		}
@@ -133,7 +134,12 @@ func (p *fastParser) listField(l *stringList) bool {
 		if !ok {
 			return false
 		}
-		list, valid = append(list, s), valid && isString
+		valid = valid && isString
+		if len(list) == p.caps.listItems {
+			l.cut = true // RFC 8460 §7: read, not kept
+			continue
+		}
+		list = append(list, s)
 	}
 }
 

@@ -37,6 +37,7 @@ func (p *fastParser) prefix(buf []byte, w *reportWire, pols []policyWire) (int, 
 // object decodes the report object at doc[0] and returns where it ends.
 func (p *fastParser) object(doc []byte, w *reportWire, pols []policyWire, uncut bool) (int, bool) {
 	p.doc, p.i, p.uncut = doc, 0, uncut
+	p.detailsLeft = p.caps.reportDetails
 	ok := len(doc) > 0 && doc[0] == '{' && p.reportObject(w, pols)
 	p.doc = nil // do not keep the caller's buffer
 	if cap(p.esc) > maxKeptEscaped {
@@ -83,7 +84,7 @@ func (p *fastParser) reportObject(w *reportWire, pols []policyWire) bool {
 		case "report-id":
 			ok = seen.once(3) && p.uniqueField(&w.ReportID)
 		case "policies":
-			ok = seen.once(4) && p.policies(&w.Policies, pols)
+			ok = seen.once(4) && p.policies(w, pols)
 		default:
 			ok = p.skip(1)
 		}
@@ -115,12 +116,13 @@ func (p *fastParser) dateRange(w *dateRangeWire) bool {
 	}
 }
 
-// policies decodes the policies array, reusing the backing array of
-// pols and of the failure-details slices of its elements.
-func (p *fastParser) policies(dst *[]policyWire, pols []policyWire) bool {
+// policies decodes the policies array into w, reusing the backing
+// array of pols and of the failure-details slices of its elements. The
+// entries beyond MaxPolicies are read but not kept.
+func (p *fastParser) policies(w *reportWire, pols []policyWire) bool {
 	switch p.next() {
 	case 'n':
-		return p.null() // *dst is nil already
+		return p.null() // w.Policies is nil already
 	case '[':
 	default:
 		return false
@@ -136,8 +138,15 @@ func (p *fastParser) policies(dst *[]policyWire, pols []policyWire) bool {
 			return false
 		}
 		if done {
-			*dst = pols
+			w.Policies = pols
 			return true
+		}
+		if len(pols) >= p.caps.policies {
+			w.cutPolicies++
+			if !p.objectField(p.cutPolicy) {
+				return false
+			}
+			continue
 		}
 		var details []detailWire
 		if len(pols) < cap(pols) {
@@ -147,11 +156,25 @@ func (p *fastParser) policies(dst *[]policyWire, pols []policyWire) bool {
 		} else {
 			pols = append(pols, policyWire{})
 		}
-		w := &pols[len(pols)-1]
-		if !p.objectField(func() bool { return p.policy(w, details) }) {
+		pw := &pols[len(pols)-1]
+		if !p.objectField(func() bool { return p.policy(pw, details) }) {
 			return false
 		}
 	}
+}
+
+// cutPolicy reads a policy entry beyond MaxPolicies into the scratch
+// entry, keeping none of its details or lists.
+func (p *fastParser) cutPolicy() bool {
+	left, discard := p.detailsLeft, p.discard
+	p.detailsLeft, p.discard = 0, true
+	p.scratchPolicy = policyWire{}
+	ok := p.policy(&p.scratchPolicy, nil)
+	p.detailsLeft, p.discard = left, discard
+	if p.spare == nil {
+		p.spare = reusable(p.scratchPolicy.Details) // details took it
+	}
+	return ok
 }
 
 func (p *fastParser) policy(w *policyWire, details []detailWire) bool {
@@ -168,7 +191,7 @@ func (p *fastParser) policy(w *policyWire, details []detailWire) bool {
 		case "summary":
 			ok = seen.once(1) && p.objectField(func() bool { return p.summary(&w.Summary) })
 		case "failure-details":
-			ok = seen.once(2) && p.details(&w.Details, details)
+			ok = seen.once(2) && p.details(w, details)
 		default:
 			ok = p.skip(3)
 		}
@@ -228,15 +251,16 @@ func (p *fastParser) summary(w *summaryWire) bool {
 	}
 }
 
-// details decodes a failure-details array into the backing array of
-// buf.
-func (p *fastParser) details(dst *[]detailWire, buf []detailWire) bool {
+// details decodes a failure-details array into w, in the backing array
+// of buf. The details beyond MaxDetails, or beyond MaxReportDetails for
+// the report, are read and summed up in w.cut.
+func (p *fastParser) details(w *policyWire, buf []detailWire) bool {
 	if buf == nil {
 		buf, p.spare = p.spare, nil
 	}
 	switch p.next() {
 	case 'n':
-		p.spare = buf // null leaves *dst nil: keep buf for the next list
+		p.spare = buf // null leaves w.Details nil: keep buf for the next list
 		return p.null()
 	case '[':
 	default:
@@ -253,12 +277,22 @@ func (p *fastParser) details(dst *[]detailWire, buf []detailWire) bool {
 			return false
 		}
 		if done {
-			*dst = buf
+			w.Details = buf
 			return true
 		}
+		if len(buf) >= p.caps.details || p.detailsLeft <= 0 {
+			d := &p.scratchDetail
+			*d = detailWire{}
+			if !p.objectField(func() bool { return p.detail(d) }) {
+				return false
+			}
+			w.cut.add(d)
+			continue
+		}
+		p.detailsLeft--
 		buf = append(buf, detailWire{})
-		w := &buf[len(buf)-1]
-		if !p.objectField(func() bool { return p.detail(w) }) {
+		d := &buf[len(buf)-1]
+		if !p.objectField(func() bool { return p.detail(d) }) {
 			return false
 		}
 	}

@@ -14,7 +14,9 @@ import (
 )
 
 // fuzzLimits keep each fuzz input cheap.
-var fuzzLimits = Limits{MaxReport: 256 << 10, MaxSource: 2 << 20, MaxParts: 200}
+// The caps on a report's parts are small, so that inputs hit them.
+var fuzzLimits = Limits{MaxReport: 256 << 10, MaxSource: 2 << 20, MaxParts: 200,
+	MaxPolicies: 3, MaxDetails: 2, MaxReportDetails: 5, MaxListItems: 2, MaxString: 24}
 
 // FuzzDecode checks, for any input: no panic, no hang; every diagnostic
 // is in the catalog, names the source, and a positioned one lies inside

@@ -1,6 +1,7 @@
 package tlsrpt
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/stsgate/stsgate/internal/diag"
@@ -28,6 +29,30 @@ type Limits struct {
 	// smaller ones (Postfix: 100 KiB), so a larger one is not a report
 	// mail; it is not read.
 	MaxHeaderBytes int
+	// MaxPolicies bounds the policy entries read of one report; default
+	// 1000. RFC 8460 §4 has a report cover one policy domain, so real
+	// reports have one to three entries (sts, tlsa, no-policy-found).
+	// Entries beyond it are not counted at all.
+	MaxPolicies int
+	// MaxDetails bounds the failure-details kept of one policy entry;
+	// default 1000. MaxReportDetails bounds them in all entries of a
+	// report together; default 10000. The details beyond them are
+	// summed up: their sessions still count, per result type for the
+	// types that decide a failure's class on their own (our MX hosts'
+	// failures, DANE), and as failures without details for the others.
+	MaxDetails       int
+	MaxReportDetails int
+	// MaxListItems bounds the items kept of a policy-string or mx-host
+	// list; default 100. A cut policy-string is dropped, so that the
+	// entry is not compared with the policy by a part of its mx lines.
+	MaxListItems int
+	// MaxString bounds the bytes kept of a string field of a report
+	// (organization-name, report-id, contact-info, policy-type,
+	// policy-domain, policy-string and mx-host items, result-type,
+	// receiving-mx-hostname, receiving-mx-helo, failure-reason-code,
+	// additional-information); default 1024. A longer one is cut on a
+	// UTF-8 boundary and ends in "…".
+	MaxString int
 }
 
 // Default limits.
@@ -38,6 +63,12 @@ const (
 	DefaultMaxDepth  = 12
 
 	DefaultMaxHeaderBytes = 1 << 20
+
+	DefaultMaxPolicies      = 1000
+	DefaultMaxDetails       = 1000
+	DefaultMaxReportDetails = 10000
+	DefaultMaxListItems     = 100
+	DefaultMaxString        = 1024
 )
 
 // DefaultLimits returns the default limits (see the Default constants).
@@ -47,22 +78,27 @@ func DefaultLimits() Limits {
 
 // withDefaults returns l with its unset fields set to the defaults.
 func (l Limits) withDefaults() Limits {
-	if l.MaxReport <= 0 {
-		l.MaxReport = DefaultMaxReport
-	}
-	if l.MaxSource <= 0 {
-		l.MaxSource = DefaultMaxSource
-	}
-	if l.MaxParts <= 0 {
-		l.MaxParts = DefaultMaxParts
-	}
-	if l.MaxDepth <= 0 {
-		l.MaxDepth = DefaultMaxDepth
-	}
-	if l.MaxHeaderBytes <= 0 {
-		l.MaxHeaderBytes = DefaultMaxHeaderBytes
-	}
+	l.MaxReport = cmp.Or(max(l.MaxReport, 0), DefaultMaxReport)
+	l.MaxSource = cmp.Or(max(l.MaxSource, 0), DefaultMaxSource)
+	l.MaxParts = cmp.Or(max(l.MaxParts, 0), DefaultMaxParts)
+	l.MaxDepth = cmp.Or(max(l.MaxDepth, 0), DefaultMaxDepth)
+	l.MaxHeaderBytes = cmp.Or(max(l.MaxHeaderBytes, 0), DefaultMaxHeaderBytes)
+	l.MaxPolicies = cmp.Or(max(l.MaxPolicies, 0), DefaultMaxPolicies)
+	l.MaxDetails = cmp.Or(max(l.MaxDetails, 0), DefaultMaxDetails)
+	l.MaxReportDetails = cmp.Or(max(l.MaxReportDetails, 0), DefaultMaxReportDetails)
+	l.MaxListItems = cmp.Or(max(l.MaxListItems, 0), DefaultMaxListItems)
+	l.MaxString = cmp.Or(max(l.MaxString, 0), DefaultMaxString)
 	return l
+}
+
+// wireCaps are the limits that apply while a report's JSON is decoded.
+type wireCaps struct {
+	policies, details, reportDetails, listItems int
+}
+
+func (l Limits) caps() wireCaps {
+	l = l.withDefaults()
+	return wireCaps{l.MaxPolicies, l.MaxDetails, l.MaxReportDetails, l.MaxListItems}
 }
 
 // limitKind is a limit that can cut what a source gives, or a count
@@ -74,6 +110,10 @@ const (
 	limitSaturated limitKind = iota
 	limitDepth
 	limitHeader
+	limitPolicies
+	limitDetails
+	limitLists
+	limitStrings
 	numLimits
 )
 
@@ -130,8 +170,36 @@ func (d *Decoder) limitDiag(k limitKind, n int) diag.Diagnostic {
 			fmt.Sprintf("The source has %s with a header block larger than %d bytes; such a mail is not read (no mail server passes it on), and any report in it is lost.",
 				times(n, "a mail", "mails"), d.lim.MaxHeaderBytes),
 			"Check where the mail comes from; give the report itself (JSON or .json.gz) if it is genuine.")
+	case limitPolicies:
+		return diag.New(diag.ReportPoliciesCapped,
+			fmt.Sprintf("%s more than %d policy entries; only the first %d of each are read, so the sessions and failures of the others are not counted: the evidence may be incomplete.",
+				hasHave(n, "a report", "reports"), d.lim.MaxPolicies, d.lim.MaxPolicies),
+			"Check where the reports come from: real reports cover one policy domain in one to three entries.")
+	case limitDetails:
+		return diag.New(diag.ReportDetailsCapped,
+			fmt.Sprintf("%s more than %d failure-details (or its report more than %d failure-details in all); the rest are kept only as sums: their sessions still count, and our MX hosts' failures among them still block, but their senders, addresses and MX hosts are not listed.",
+				hasHave(n, "a policy entry", "policy entries"), d.lim.MaxDetails, d.lim.MaxReportDetails),
+			"Nothing to do for a genuine report; check where the report comes from if the numbers are absurd.")
+	case limitLists:
+		return diag.New(diag.ReportListCapped,
+			fmt.Sprintf("%s lists longer than %d items (policy-string, mx-host); they are cut, and a cut policy-string is dropped, so its entry counts without being compared with the policy.",
+				hasHave(n, "a report", "reports"), d.lim.MaxListItems),
+			"Check where the reports come from: a policy has a few lines.")
+	case limitStrings:
+		return diag.New(diag.ReportStringCut,
+			fmt.Sprintf("%s fields longer than %d bytes; they are cut and end in \"…\". Failures whose names agree in the first %d bytes are counted as one group.",
+				hasHave(n, "a report", "reports"), d.lim.MaxString, d.lim.MaxString),
+			"Nothing to do; check where the reports come from if the names are absurd.")
 	}
 	panic(fmt.Sprintf("tlsrpt: unknown limit %d", k))
+}
+
+// hasHave says "<one> has" for n == 1, else "<n> <many> have".
+func hasHave(n int, one, many string) string {
+	if n == 1 {
+		return one + " has"
+	}
+	return fmt.Sprintf("%d %s have", n, many)
 }
 
 // times says "one" for n == 1, else "<n> many".

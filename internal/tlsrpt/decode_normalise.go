@@ -49,10 +49,13 @@ func (r reportDiags) normalise(w *reportWire) (Report, bool) {
 		r.add(diag.ReportIDMissing, "The report has no report-id: a copy of it that differs in any byte is counted twice.",
 			"Keep each report only once in the report sources.")
 	}
+	if w.cutPolicies > 0 {
+		r.d.cuts[limitPolicies] = true
+	}
 	rep := Report{
-		Organization: w.Organization,
-		ReportID:     w.ReportID,
-		ContactInfo:  w.ContactInfo,
+		Organization: r.str(w.Organization),
+		ReportID:     r.str(w.ReportID),
+		ContactInfo:  r.str(w.ContactInfo),
 		Start:        start,
 		End:          end,
 		Policies:     r.d.policySlice(len(w.Policies)),
@@ -169,14 +172,14 @@ func (r reportDiags) policy(i int, w *policyWire) (PolicyResult, bool) {
 		// RFC 8460 §4.4 spells the policy types in lower case; a
 		// reporter writing "STS" means sts, and must not have its
 		// entry dropped as an unknown type without a word.
-		Type:         strings.ToLower(strings.TrimSpace(w.Policy.Type)),
-		Domain:       hostName(w.Policy.Domain),
-		PolicyString: w.Policy.String.v,
-		MXHost:       w.Policy.MXHost.v,
+		Type:         r.str(strings.ToLower(strings.TrimSpace(w.Policy.Type))),
+		Domain:       r.str(hostName(w.Policy.Domain)),
+		PolicyString: r.policyString(&w.Policy.String),
+		MXHost:       r.list(&w.Policy.MXHost),
 		Successful:   w.Summary.Successful.n,
 	}
 	if p.MXHost == nil {
-		p.MXHost = w.Policy.MXHostPattern.v
+		p.MXHost = r.list(&w.Policy.MXHostPattern)
 	}
 	if w.Policy.MXHost.fromString {
 		r.add(diag.ReportMXHostString, fmt.Sprintf("In the report's %s, mx-host is a string (the RFC 8460 Appendix B example before errata 6241); it is read as a list of one.", name.String()),
@@ -187,8 +190,8 @@ func (r reportDiags) policy(i int, w *policyWire) (PolicyResult, bool) {
 			"Nothing to do; reporters such as Postfix's tlsrpt-reporter leave it out for no-policy-found.")
 	}
 	var sum int64
-	p.Details, sum = r.details(name, w.Details)
-	p.Failed = r.failed(name, w.Summary, sum, len(w.Details))
+	p.Details, sum = r.details(name, w)
+	p.Failed = r.failed(name, w.Summary, sum, len(p.Details))
 	return p, true
 }
 
@@ -224,28 +227,36 @@ func (r reportDiags) failed(name policyLabel, s summaryWire, sum int64, details 
 	return s.Failed.n
 }
 
-// details normalises failure-details and returns their session sum.
-func (r reportDiags) details(name policyLabel, ws []detailWire) ([]FailureDetail, int64) {
-	if len(ws) == 0 {
+// details normalises an entry's failure-details, and those the caps
+// summed up (cutDetails), and returns their session sum.
+func (r reportDiags) details(name policyLabel, pw *policyWire) ([]FailureDetail, int64) {
+	ws, cut := pw.Details, &pw.cut
+	if len(ws)+cut.n == 0 {
 		return nil, 0
 	}
-	out := r.d.detailSlice(len(ws))
-	var sum int64
-	saturated := false
+	out := r.d.detailSlice(len(ws) + cut.entries())
 	for i := range ws {
 		w := &ws[i]
 		out[i] = FailureDetail{
-			ResultType:     w.ResultType,
+			ResultType:     r.str(w.ResultType),
 			SendingIP:      r.addr(name, i, "sending-mta-ip", w.SendingIP),
-			ReceivingMX:    hostName(w.ReceivingMX),
+			ReceivingMX:    r.str(hostName(w.ReceivingMX)),
 			ReceivingIP:    r.addr(name, i, "receiving-ip", w.ReceivingIP),
-			ReceivingHELO:  string(w.ReceivingHELO),
+			ReceivingHELO:  r.str(string(w.ReceivingHELO)),
 			Sessions:       w.Sessions.n,
-			ReasonCode:     string(w.ReasonCode),
-			AdditionalInfo: string(cmp.Or(w.AdditionalInfo, w.AdditionalURI)),
+			ReasonCode:     r.str(string(w.ReasonCode)),
+			AdditionalInfo: r.str(string(cmp.Or(w.AdditionalInfo, w.AdditionalURI))),
 		}
+	}
+	if cut.n > 0 {
+		r.d.limit(r.src, limitDetails)
+		cut.fill(out[len(ws):])
+	}
+	var sum int64
+	saturated := cut.saturated
+	for i := range out {
 		var held bool
-		sum, held = addSat(sum, w.Sessions.n)
+		sum, held = addSat(sum, out[i].Sessions)
 		saturated = saturated || held
 	}
 	if saturated {
@@ -293,6 +304,9 @@ func invalidPolicy(w *policyWire) string {
 		if v := w.Details[i].Sessions.invalid; v != "" {
 			return fmt.Sprintf("failure-details[%d] failed-session-count %s", i, describeCount(v))
 		}
+	}
+	if v := w.cut.invalid; v != "" {
+		return fmt.Sprintf("a failure-details failed-session-count %s", describeCount(v))
 	}
 	for _, l := range []struct {
 		name string

@@ -23,8 +23,10 @@ type Report struct {
 	Source string
 	// Key identifies the report for deduplication (RFC 8460 §4.4: the
 	// report-id is unique per reporting organization): "id:" +
-	// organization + "\x00" + report-id when the report has a report-id,
-	// else "sha256:" + the hex SHA-256 of the report's JSON bytes.
+	// organization + "\x00" + report-id when the report has a report-id
+	// (or "id-sha256:" + the hex SHA-256 of that where it is longer than
+	// MaxString), else "sha256:" + the hex SHA-256 of the report's JSON
+	// bytes. It is made of the strings before they are cut (MaxString).
 	Key string
 }
 
@@ -52,6 +54,10 @@ type PolicyResult struct {
 }
 
 // FailureDetail is one entry of a policy's "failure-details" array.
+// The details beyond MaxDetails or MaxReportDetails come summed up, one
+// per result type that decides a failure's class on its own (with
+// neither addresses nor MX host), and one without a result type for the
+// others.
 type FailureDetail struct {
 	ResultType    string     // as given; unknown types are kept (J9)
 	SendingIP     netip.Addr // zero when absent or not an address (J14)
