@@ -37,6 +37,7 @@ const (
 	ReportDetailsCapped     Code = "report-details-capped"
 	ReportListCapped        Code = "report-list-capped"
 	ReportStringCut         Code = "report-string-cut"
+	ReportGroupsCapped      Code = "report-failure-groups-capped"
 )
 
 const (
@@ -77,4 +78,5 @@ var reportCodes = []Info{
 	{ReportDetailsCapped, Warning, "Policy entry has more failure-details than the limit; the rest count only as totals", "RFC 8460 §7"},
 	{ReportListCapped, Warning, "policy-string or mx-host has more items than the limit; cut", "RFC 8460 §7"},
 	{ReportStringCut, Notice, "Report field longer than the limit was cut", "RFC 8460 §7"},
+	{ReportGroupsCapped, Warning, "Domain has more failure groups than the limit; the rest count only in the day totals", "RFC 8460 §7"},
 }

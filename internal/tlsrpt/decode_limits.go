@@ -53,6 +53,13 @@ type Limits struct {
 	// additional-information); default 1024. A longer one is cut on a
 	// UTF-8 boundary and ends in "…".
 	MaxString int
+	// MaxFailureGroups bounds the failure groups (result type,
+	// organization, sending IP, MX host; ignored failures and entries
+	// of other policies too) an Aggregator lists for one domain; default
+	// 50000. Failures beyond it still count in their days' failed and
+	// blocking sessions, and still make a day dirty: only their row in
+	// Window.Failures is missing.
+	MaxFailureGroups int
 }
 
 // Default limits.
@@ -69,6 +76,8 @@ const (
 	DefaultMaxReportDetails = 10000
 	DefaultMaxListItems     = 100
 	DefaultMaxString        = 1024
+
+	DefaultMaxFailureGroups = 50000
 )
 
 // DefaultLimits returns the default limits (see the Default constants).
@@ -88,6 +97,7 @@ func (l Limits) withDefaults() Limits {
 	l.MaxReportDetails = cmp.Or(max(l.MaxReportDetails, 0), DefaultMaxReportDetails)
 	l.MaxListItems = cmp.Or(max(l.MaxListItems, 0), DefaultMaxListItems)
 	l.MaxString = cmp.Or(max(l.MaxString, 0), DefaultMaxString)
+	l.MaxFailureGroups = cmp.Or(max(l.MaxFailureGroups, 0), DefaultMaxFailureGroups)
 	return l
 }
 

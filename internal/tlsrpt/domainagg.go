@@ -15,6 +15,8 @@ type domainAgg struct {
 	otherPolicies map[string]*failureAgg // by mx set, entries not counted (J27)
 	policyMX      lastMXSet
 	saturated     bool // a sum was held at the int64 maximum (see sum)
+	maxGroups     int  // MaxFailureGroups
+	unlisted      int  // failures not listed for want of a group (see room)
 }
 
 // lastMXSet is policyStringMX of the last policy-string it was asked
@@ -46,8 +48,9 @@ type failureAgg struct {
 	rule        int32 // index+1 in Options.Ignore of the rule that removes it; 0: none
 }
 
-func newDomainAgg() *domainAgg {
+func newDomainAgg(maxGroups int) *domainAgg {
 	return &domainAgg{
+		maxGroups:     maxGroups,
 		days:          map[utcDay]*dayAgg{},
 		names:         newNameTable(),
 		failures:      failureSet{},
@@ -152,12 +155,47 @@ func (d *domainAgg) fail(o *Options, k failureKey, class failureClass, sessions 
 	if rule != 0 {
 		target = d.ignored
 	}
-	id, f := d.names.failureID(k), failureAgg{sessions: sessions, first: s.first, last: min(s.end-1, asOf), class: class, rule: int32(rule)}
+	f := failureAgg{sessions: sessions, first: s.first, last: min(s.end-1, asOf), class: class, rule: int32(rule)}
+	blocks := rule == 0 && class.blocks()
+	if d.full() {
+		// Only groups listed already grow; a new one is not numbered,
+		// so that its names take no memory either.
+		if id, ok := d.names.known(k); ok && hasGroup(target, id) {
+			target[id] = d.plus(target[id], &f)
+		} else {
+			d.unlisted++
+		}
+		return blocks
+	}
+	id := d.names.failureID(k)
 	if old, ok := target[id]; ok {
 		f = d.plus(old, &f)
 	}
 	target[id] = f
-	return rule == 0 && class.blocks()
+	return blocks
+}
+
+func hasGroup(set failureSet, id failureID) bool {
+	_, ok := set[id]
+	return ok
+}
+
+// full reports whether the domain lists MaxFailureGroups groups (RFC
+// 8460 §7: hostile reports must not grow the evidence without bound).
+// Failures of new groups are then counted in their days, as always,
+// but not listed.
+func (d *domainAgg) full() bool {
+	return len(d.failures)+len(d.ignored)+len(d.otherPolicies) >= d.maxGroups
+}
+
+// room reports whether a new group may be listed, counting the failure
+// as unlisted when not.
+func (d *domainAgg) room() bool {
+	if d.full() {
+		d.unlisted++
+		return false
+	}
+	return true
 }
 
 // block makes the days of s dirty, spreading sessions blocking failed
@@ -175,6 +213,9 @@ func (d *domainAgg) block(sessions int64, s dayRange, asOf utcDay) {
 func (d *domainAgg) other(mx string, p *PolicyResult, s dayRange) {
 	f := d.otherPolicies[mx]
 	if f == nil {
+		if !d.room() {
+			return
+		}
 		f = &failureAgg{first: s.first, last: s.end - 1}
 		d.otherPolicies[mx] = f
 	}
@@ -204,12 +245,13 @@ func (d *domainAgg) merge(o *domainAgg) {
 		a.dirty = a.dirty || oa.dirty
 	}
 	d.saturated = d.saturated || o.saturated
+	d.unlisted += o.unlisted
 	d.mergeFailures(d.failures, o, o.failures)
 	d.mergeFailures(d.ignored, o, o.ignored)
 	for mx, of := range o.otherPolicies {
 		if f := d.otherPolicies[mx]; f != nil {
 			*f = d.plus(*f, of)
-		} else {
+		} else if d.room() {
 			d.otherPolicies[mx] = of
 		}
 	}
@@ -221,9 +263,10 @@ func (d *domainAgg) mergeFailures(into failureSet, o *domainAgg, from failureSet
 	for id, f := range from {
 		id.names = names[id.names]
 		if old, ok := into[id]; ok {
-			f = d.plus(old, &f)
+			into[id] = d.plus(old, &f)
+		} else if d.room() {
+			into[id] = f
 		}
-		into[id] = f
 	}
 }
 
