@@ -39,6 +39,9 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte(minimal))
 	f.Add([]byte("[" + minimal + "," + minimal + "]"))
+	for _, b := range hostileSeeds(f) {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if len(src) > 1<<20 {
 			return

@@ -304,3 +304,29 @@ func TestDecodeDepthLimit(t *testing.T) {
 		})
 	}
 }
+
+// hostileSeeds are small versions of the hostile inputs the limits are
+// for (issue 12), for the fuzz tests: every cap is hit with fuzzLimits.
+func hostileSeeds(tb testing.TB) [][]byte {
+	tb.Helper()
+	mail := readFixture(tb, "google-gzip.eml")
+	gz := gzipped(tb, []byte(minimal))
+	many := func(elem string, n int) string { return strings.Repeat(elem+",", n) + elem }
+	detail := capDetail("certificate-expired", "192.0.2.1", 1)
+	return [][]byte{
+		headerMail(8 << 10),
+		[]byte("From x\n" + string(headerMail(1<<10)) + "From y\n" + string(headerMail(8<<10))),
+		gzipTimes(tb, []byte(minimal), 14),
+		dropLines(mail, 1),
+		append(slices.Clip(gz), "garbage"...),
+		[]byte("[" + many("{}", 500) + "]"),
+		[]byte(reportWith(many("{}", 50))),
+		[]byte(reportWith(capEntry(1, 9, many(detail, 12)))),
+		[]byte(reportWith(many(capEntry(1, 3, detail, detail, detail), 4))),
+		[]byte(strings.Replace(reportWith(capEntry(1, 0)), `"sts"`, `"STS"`, 1)),
+		[]byte(reportWith(`{"policy":{"policy-type":"sts","policy-domain":"example.com","policy-string":[` +
+			many(`"mx: a.example"`, 20) + `]},"summary":{"total-successful-session-count":1}}`)),
+		[]byte(strings.Replace(minimal, `"Org"`, `"`+strings.Repeat("é", 40)+`"`, 1)),
+		[]byte(reportWith(capEntry(1, 0, capDetail("certificate-expired", "192.0.2.1", math.MaxInt64), capDetail("x", "192.0.2.2", math.MaxInt64)))),
+	}
+}
