@@ -121,13 +121,7 @@ func (p *fastParser) listField(l *stringList) bool {
 		case !ok:
 			return false
 		case done:
-			p.list = list
-			switch {
-			case !valid:
-				l.invalid = true
-			case !p.discard:
-				l.v = append(make([]string, 0, len(list)), list...)
-			}
+			p.endList(l, list, valid)
 			return true
 		}
 		s, isString, ok := p.listString()
@@ -140,6 +134,18 @@ func (p *fastParser) listField(l *stringList) bool {
 			continue
 		}
 		list = append(list, s)
+	}
+}
+
+// endList sets l to the items read, list, unless they are not all
+// strings; list's backing array is kept for the next list.
+func (p *fastParser) endList(l *stringList, list []string, valid bool) {
+	p.list = list
+	switch {
+	case !valid:
+		l.invalid = true
+	case !p.discard:
+		l.v = append(make([]string, 0, len(list)), list...)
 	}
 }
 

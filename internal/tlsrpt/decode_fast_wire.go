@@ -149,18 +149,24 @@ func (p *fastParser) policies(w *reportWire, pols []policyWire) bool {
 			continue
 		}
 		var details []detailWire
-		if len(pols) < cap(pols) {
-			pols = pols[:len(pols)+1]
-			details = reusable(pols[len(pols)-1].Details)
-			pols[len(pols)-1] = policyWire{}
-		} else {
-			pols = append(pols, policyWire{})
-		}
+		pols, details = nextPolicy(pols)
 		pw := &pols[len(pols)-1]
 		if !p.objectField(func() bool { return p.policy(pw, details) }) {
 			return false
 		}
 	}
+}
+
+// nextPolicy returns pols with one more, zero, entry, and the backing
+// array of the failure details of the entry that was there before.
+func nextPolicy(pols []policyWire) ([]policyWire, []detailWire) {
+	if len(pols) == cap(pols) {
+		return append(pols, policyWire{}), nil
+	}
+	pols = pols[:len(pols)+1]
+	details := reusable(pols[len(pols)-1].Details)
+	pols[len(pols)-1] = policyWire{}
+	return pols, details
 }
 
 // cutPolicy reads a policy entry beyond MaxPolicies into the scratch
@@ -281,12 +287,9 @@ func (p *fastParser) details(w *policyWire, buf []detailWire) bool {
 			return true
 		}
 		if len(buf) >= p.caps.details || p.detailsLeft <= 0 {
-			d := &p.scratchDetail
-			*d = detailWire{}
-			if !p.objectField(func() bool { return p.detail(d) }) {
+			if !p.cutDetail(&w.cut) {
 				return false
 			}
-			w.cut.add(d)
 			continue
 		}
 		p.detailsLeft--
@@ -296,6 +299,18 @@ func (p *fastParser) details(w *policyWire, buf []detailWire) bool {
 			return false
 		}
 	}
+}
+
+// cutDetail reads a failure detail beyond the caps and sums it up in
+// cut.
+func (p *fastParser) cutDetail(cut *cutDetails) bool {
+	d := &p.scratchDetail
+	*d = detailWire{}
+	if !p.objectField(func() bool { return p.detail(d) }) {
+		return false
+	}
+	cut.add(d)
+	return true
 }
 
 func (p *fastParser) detail(w *detailWire) bool {

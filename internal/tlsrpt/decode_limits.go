@@ -10,15 +10,15 @@ import (
 // Limits bound the work done for one input. Fields that are zero or
 // negative take their default.
 type Limits struct {
-	// MaxReport bounds the decompressed bytes of one report (J23). mox
-	// accepts 20 MB; RFC 8460 §5.2 notes that receivers commonly limit
-	// mail to 10 MB.
+	// MaxReport bounds the decompressed bytes of one report (J23);
+	// default 20 MiB. mox accepts 20 MB; RFC 8460 §5.2 notes that
+	// receivers commonly limit mail to 10 MB.
 	MaxReport int64
 	// MaxSource bounds the bytes read and decompressed for one source
-	// (a file or a URL) in total.
+	// (a file or a URL) in total; default 200 MiB.
 	MaxSource int64
 	// MaxParts bounds the archive members, mbox messages and MIME parts
-	// of one source, together.
+	// of one source, together; default 100000.
 	MaxParts int
 	// MaxDepth bounds how deep archives, compression, messages and MIME
 	// parts may nest; default 12. A report mail is three levels deep
