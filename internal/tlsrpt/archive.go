@@ -22,13 +22,13 @@ func (d *Decoder) gunzip(src string, br *bufio.Reader, allowed kind, depth int) 
 	for len(d.gzips) <= depth {
 		d.gzips = append(d.gzips, nil)
 	}
+	if d.gzips[depth] == nil {
+		d.gzips[depth] = new(gzipMembers)
+	}
 	members := d.gzips[depth]
 	var err error
-	if members == nil {
-		var zr *gzip.Reader
-		zr, err = gzip.NewReader(br)
-		members = &gzipMembers{zr: zr}
-		d.gzips[depth] = members
+	if members.zr == nil { // a first header, or the last one failed
+		members.zr, err = gzip.NewReader(br)
 	} else {
 		err = members.zr.Reset(br)
 	}

@@ -330,3 +330,16 @@ func hostileSeeds(tb testing.TB) [][]byte {
 		[]byte(reportWith(capEntry(1, 0, capDetail("certificate-expired", "192.0.2.1", math.MaxInt64), capDetail("x", "192.0.2.2", math.MaxInt64)))),
 	}
 }
+
+// TestDecoderAfterBadGzip checks that a Decoder that met gzip data with
+// a broken header reads the next gzip source.
+func TestDecoderAfterBadGzip(t *testing.T) {
+	t.Parallel()
+	dec := NewDecoder(DefaultLimits())
+	dec.Decode("bad", bytes.NewReader([]byte{0x1f, 0x8b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}), nil)
+	n := 0
+	diags := dec.Decode("good", bytes.NewReader(gzipped(t, []byte(minimal))), func(Report) { n++ })
+	if n != 1 || len(diags) != 0 {
+		t.Errorf("%d reports, %v", n, diags)
+	}
+}
