@@ -128,23 +128,26 @@ const (
 )
 
 // limitHit is what a Decode call recorded about one limitKind: the
-// times it was hit, and where its diagnostic is in the list (index+1;
-// 0 when it was not listed).
-type limitHit struct{ n, at int }
+// times it was hit, where its diagnostic is in the list (index+1; 0
+// when it was not listed), and its severity.
+type limitHit struct {
+	n, at int
+	sev   diag.Severity
+}
 
 // limit records that limit k cut something in src (or held a count).
 // The first time, it adds the limit's diagnostic; later times only
 // count, and end rewrites the message with the count.
 func (d *Decoder) limit(src string, k limitKind) {
 	h := &d.hits[k]
-	h.n++
-	dg := d.limitDiag(k, h.n)
-	if h.n > 1 {
-		if dg.Severity >= diag.Error {
-			d.errs++
+	if h.n++; h.n > 1 {
+		if h.sev >= diag.Error {
+			d.errs++ // as add would, for quiet
 		}
 		return
 	}
+	dg := d.limitDiag(k, 1)
+	h.sev = dg.Severity
 	before := len(d.diags)
 	d.add(src, dg)
 	if len(d.diags) > before {
