@@ -29,6 +29,15 @@ const (
 	ReportCountMissing      Code = "report-count-missing"
 	ReportFailuresExceed    Code = "report-failures-exceed-total"
 	ReportAddressInvalid    Code = "report-address-invalid"
+	ReportCountSaturated    Code = "report-count-saturated"
+	ReportMIMEUnterminated  Code = "report-mime-unterminated"
+	ReportGzipTrailingData  Code = "report-gzip-trailing-data"
+	ReportHeaderTooLarge    Code = "report-header-too-large"
+	ReportPoliciesCapped    Code = "report-policies-capped"
+	ReportDetailsCapped     Code = "report-details-capped"
+	ReportListCapped        Code = "report-list-capped"
+	ReportStringCut         Code = "report-string-cut"
+	ReportGroupsCapped      Code = "report-failure-groups-capped"
 )
 
 const (
@@ -59,6 +68,15 @@ var reportCodes = []Info{
 	{ReportPolicyDomainEmpty, Notice, "Policy entry has no policy-domain and counts for no domain", rfc8460p44},
 	{ReportMXHostString, Notice, "mx-host is a string, not an array; read as a one-element list", "RFC 8460 §4.4, Errata 6241"},
 	{ReportCountMissing, Notice, "Session count missing from a policy entry", "RFC 8460 §4.2"},
-	{ReportFailuresExceed, Notice, "failure-details add up to more than total-failure-session-count; the larger is used", "RFC 8460 §4.2"},
+	{ReportFailuresExceed, Notice, "failure-details add up to more than total-failure-session-count; the total is counted", "RFC 8460 §4.2"},
 	{ReportAddressInvalid, Warning, "sending-mta-ip or receiving-ip is not an IP address; ignored", rfc8460p44},
+	{ReportCountSaturated, Warning, "Session counts add up to more than 2^63-1; the sums are held there", rfc8460p44},
+	{ReportMIMEUnterminated, Notice, "Report mail ends without its closing MIME delimiter; read to its end", "RFC 2046 §5.1.1"},
+	{ReportGzipTrailingData, Notice, "Data after the end of the gzip stream was ignored", "RFC 1952 §2.2"},
+	{ReportHeaderTooLarge, Error, "Report mail's header block is larger than the limit; the mail is not read", "RFC 8460 §7"},
+	{ReportPoliciesCapped, Warning, "Report has more policy entries than the limit; the rest are not counted", "RFC 8460 §7"},
+	{ReportDetailsCapped, Warning, "Policy entry has more failure-details than the limit; the rest count only as totals", "RFC 8460 §7"},
+	{ReportListCapped, Warning, "policy-string or mx-host has more items than the limit; cut", "RFC 8460 §7"},
+	{ReportStringCut, Notice, "Report field longer than the limit was cut", "RFC 8460 §7"},
+	{ReportGroupsCapped, Warning, "Domain has more failure groups than the limit; the rest count only in the day totals", "RFC 8460 §7"},
 }

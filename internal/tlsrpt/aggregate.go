@@ -1,11 +1,15 @@
 package tlsrpt
 
 import (
+	"fmt"
 	"hash/maphash"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/stsgate/stsgate/internal/diag"
 )
 
 // Options configure the clean window of DESIGN §1.4.
@@ -16,6 +20,9 @@ type Options struct {
 	AsOf          time.Time // T: the time the window is evaluated at
 	KnownSenders  []Sender
 	Ignore        []IgnoreRule
+	// Limits bound the evidence kept; the aggregation uses
+	// MaxFailureGroups. Zero fields take their defaults.
+	Limits Limits
 }
 
 func (o Options) withDefaults() Options {
@@ -28,6 +35,7 @@ func (o Options) withDefaults() Options {
 	if o.MaxLagDays <= 0 {
 		o.MaxLagDays = 3
 	}
+	o.Limits = o.Limits.withDefaults()
 	return o
 }
 
@@ -176,7 +184,7 @@ func (a *Aggregator) fold(t *tally, r *Report) {
 		if !a.wants(p.Domain) {
 			continue
 		}
-		d := t.domain(p.Domain)
+		d := t.domain(p.Domain, a.opts.Limits.MaxFailureGroups)
 		if d.add(&a.opts, a.policies[p.Domain], r.Organization, p, dayRange, a.asOf) && !slices.Contains(counted, d) {
 			counted = append(counted, d)
 		}
@@ -191,10 +199,10 @@ func (a *Aggregator) wants(domain string) bool {
 	return ok || a.all
 }
 
-func (t *tally) domain(name string) *domainAgg {
+func (t *tally) domain(name string, maxGroups int) *domainAgg {
 	d := t.domains[name]
 	if d == nil {
-		d = newDomainAgg()
+		d = newDomainAgg(maxGroups)
 		t.domains[name] = d
 	}
 	return d
@@ -297,4 +305,35 @@ func policyStringMX(lines []string) []string {
 		}
 	}
 	return mxSet(mx)
+}
+
+// Diagnostics returns what the aggregator has to say about the evidence
+// it folded in: for each domain, sorted, whether a sum was held at its
+// maximum, and whether failure groups beyond MaxFailureGroups went
+// unlisted. Shards' evidence counts once they are flushed.
+func (a *Aggregator) Diagnostics() diag.List {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out diag.List
+	for _, name := range slices.Sorted(maps.Keys(a.tally.domains)) {
+		d := a.tally.domains[name]
+		if d.saturated {
+			out = append(out, domainDiag(name, diag.New(diag.ReportCountSaturated,
+				fmt.Sprintf("Session counts for %s add up to more than 2^63-1, the largest count there is; the sums are held there rather than wrapped around to negative numbers. No mail server sends that many sessions: some report is not genuine.", name),
+				"Find the report with the huge counts (its day shows 9223372036854775807 sessions) and remove it from the report sources.")))
+		}
+		if d.unlisted > 0 {
+			out = append(out, domainDiag(name, diag.New(diag.ReportGroupsCapped,
+				fmt.Sprintf("The reports for %s hold more than %d failure groups (result type, reporter, sending IP, MX host); %d failures of further groups are not listed. Their sessions still count in their days' failed and blocking totals, and still make a day dirty: only the list of failures is incomplete.",
+					name, a.opts.Limits.MaxFailureGroups, d.unlisted),
+				"Check the reports for junk (many reporters, addresses or MX names that are not real) and remove it from the report sources.")))
+		}
+	}
+	return out
+}
+
+// domainDiag returns dg about domain.
+func domainDiag(domain string, dg diag.Diagnostic) diag.Diagnostic {
+	dg.Domain = domain
+	return dg
 }

@@ -22,24 +22,70 @@ func (d *Decoder) gunzip(src string, br *bufio.Reader, allowed kind, depth int) 
 	for len(d.gzips) <= depth {
 		d.gzips = append(d.gzips, nil)
 	}
-	zr := d.gzips[depth]
+	if d.gzips[depth] == nil {
+		d.gzips[depth] = new(gzipMembers)
+	}
+	members := d.gzips[depth]
 	var err error
-	if zr == nil {
-		zr, err = gzip.NewReader(br)
-		d.gzips[depth] = zr
+	if members.zr == nil { // a first header, or the last one failed
+		members.zr, err = gzip.NewReader(br)
 	} else {
-		err = zr.Reset(br)
+		err = members.zr.Reset(br)
 	}
 	if err != nil {
 		d.readError(src, fmt.Errorf("gzip header: %w", err))
 		return kindGzip
 	}
-	inner := d.reader(depth+1, &meter{r: zr, d: d})
+	members.zr.Multistream(false)
+	members.br, members.trailing = br, false
+	defer func() { members.br = nil }() // do not keep the caller's reader
+	inner := d.reader(depth+1, &meter{r: members, d: d})
 	k := d.content(src, inner, allowed, depth+1)
 	if k == kindNone {
 		d.unknownInside(src, inner, "gzip data")
 	}
+	if members.trailing {
+		d.add(src, diag.New(diag.ReportGzipTrailingData,
+			"Data that is not gzip follows the end of the gzip stream; it was ignored (gzip itself warns \"trailing garbage ignored\").",
+			"Nothing to do if the report was read; check that the file was not damaged or concatenated with something else."))
+	}
 	return kindGzip
+}
+
+// gzipMembers reads the members of a gzip stream one after the other
+// (RFC 1952 §2.2: a gzip file is a series of members), as
+// klauspost/compress/gzip's multistream mode does, except that data
+// after the last member that does not start a new one ends the stream
+// rather than failing it: reports read by then are not lost.
+type gzipMembers struct {
+	zr       *gzip.Reader // not in multistream mode
+	br       *bufio.Reader
+	trailing bool // data that is not a gzip member follows the stream
+}
+
+func (g *gzipMembers) Read(p []byte) (int, error) {
+	for {
+		n, err := g.zr.Read(p)
+		if err != io.EOF {
+			return n, err
+		}
+		// The end of a member; a new one starts with the magic bytes.
+		head, _ := g.br.Peek(2)
+		switch {
+		case len(head) == 0:
+			return n, io.EOF
+		case len(head) < 2 || head[0] != 0x1f || head[1] != 0x8b:
+			g.trailing = true
+			return n, io.EOF
+		}
+		if err := g.zr.Reset(g.br); err != nil {
+			return n, err
+		}
+		g.zr.Multistream(false)
+		if n > 0 {
+			return n, nil
+		}
+	}
 }
 
 // unknownInside reports a compressed or encoded layer whose content is

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/klauspost/compress/gzip"
-
 	"github.com/stsgate/stsgate/internal/diag"
 )
 
@@ -47,6 +45,8 @@ type Decoder struct {
 	parts   int   // archive members, mbox messages and MIME parts seen
 	stop    bool  // a source-wide limit was hit: read no further
 	perCode map[diag.Code]int
+	hits    [numLimits]limitHit
+	cuts    [numLimits]bool // caps that cut something of the current report
 
 	// ReuseReports lets the decoder hand the slices of one Report
 	// (Policies and their Details) to emit again, overwritten, for the
@@ -58,16 +58,21 @@ type Decoder struct {
 	policies []PolicyResult  // with ReuseReports, of the last report
 	details  []FailureDetail // with ReuseReports, of the last report
 	readers  []*bufio.Reader // by nesting depth
-	gzips    []*gzip.Reader  // by nesting depth
-	whole    wholeGzip       // DecodeBytes's shortcut for gzip
+	header   mailHeader
+	gzips    []*gzipMembers // by nesting depth
+	whole    wholeGzip      // DecodeBytes's shortcut for gzip
 	scan     jsonScanner
+	std      stdDecoder
 	wire     reportWire
 }
 
 // NewDecoder returns a Decoder with the given limits; zero fields of lim
 // take their defaults.
 func NewDecoder(lim Limits) *Decoder {
-	return &Decoder{lim: lim.withDefaults()}
+	d := &Decoder{lim: lim.withDefaults()}
+	d.scan.fast.caps = d.lim.caps()
+	d.std.caps = d.lim.caps()
+	return d
 }
 
 // Decode reads every report in src; see the package function Decode.
@@ -89,10 +94,12 @@ func (d *Decoder) begin(emit func(Report)) {
 	}
 	d.emit, d.diags, d.errs, d.emitted = emit, nil, 0, 0
 	d.budget, d.parts, d.stop, d.perCode = d.lim.MaxSource, 0, false, nil
+	d.hits = [numLimits]limitHit{}
 }
 
 // end finishes a Decode call and returns its diagnostics.
 func (d *Decoder) end() diag.List {
+	d.countLimits()
 	diags := d.diags
 	d.emit, d.diags = nil, nil
 	for _, r := range d.readers {
@@ -119,7 +126,6 @@ const (
 const (
 	anyKind   = kindJSON | kindGzip | kindZip | kindMessage | kindMbox
 	partKinds = kindJSON | kindGzip | kindZip // inside a MIME part
-	maxDepth  = 12                            // nesting of archives, compression and MIME
 	sniffLen  = 512
 )
 
@@ -189,10 +195,8 @@ func (d *Decoder) content(src string, br *bufio.Reader, allowed kind, depth int)
 	if k&allowed == 0 {
 		return kindNone
 	}
-	if depth >= maxDepth {
-		d.add(src, diag.New(diag.ReportUnreadable,
-			fmt.Sprintf("%s is nested %d levels deep in archives, compression and messages; it is not read.", k, depth),
-			"Unpack the report so that it is at most a message with a gzip attachment."))
+	if depth >= d.lim.MaxDepth {
+		d.limit(src, limitDepth)
 		return k
 	}
 	switch k {

@@ -36,6 +36,16 @@ type fastParser struct {
 	// uncut is set when doc is the stream read so far rather than a
 	// value jsonScanner has cut out (and changed: see checkKey).
 	uncut bool
+
+	// caps bound the entries, details and list items kept of a report;
+	// detailsLeft is what MaxReportDetails leaves of the report being
+	// read. What is beyond them is read into the scratch values, for
+	// its syntax and types, and discarded (or summed up: cutDetails).
+	caps          wireCaps
+	detailsLeft   int
+	discard       bool // read lists without keeping them
+	scratchPolicy policyWire
+	scratchDetail detailWire
 }
 
 // next skips white space and returns the byte at p.i; 0 at the end (a

@@ -291,6 +291,9 @@ func FuzzDecodeDifferential(f *testing.F) {
 		}
 	}
 	f.Add(benchReport())
+	for _, b := range hostileSeeds(f) {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if len(src) > 1<<20 {
 			return

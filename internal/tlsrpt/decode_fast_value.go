@@ -121,19 +121,31 @@ func (p *fastParser) listField(l *stringList) bool {
 		case !ok:
 			return false
 		case done:
-			p.list = list
-			if valid {
-				l.v = append(make([]string, 0, len(list)), list...)
-			} else {
-				l.invalid = true
-			}
+			p.endList(l, list, valid)
 			return true
 		}
 		s, isString, ok := p.listString()
 		if !ok {
 			return false
 		}
-		list, valid = append(list, s), valid && isString
+		valid = valid && isString
+		if len(list) == p.caps.listItems {
+			l.cut = true // RFC 8460 §7: read, not kept
+			continue
+		}
+		list = append(list, s)
+	}
+}
+
+// endList sets l to the items read, list, unless they are not all
+// strings; list's backing array is kept for the next list.
+func (p *fastParser) endList(l *stringList, list []string, valid bool) {
+	p.list = list
+	switch {
+	case !valid:
+		l.invalid = true
+	case !p.discard:
+		l.v = append(make([]string, 0, len(list)), list...)
 	}
 }
 

@@ -37,6 +37,7 @@ func (p *fastParser) prefix(buf []byte, w *reportWire, pols []policyWire) (int, 
 // object decodes the report object at doc[0] and returns where it ends.
 func (p *fastParser) object(doc []byte, w *reportWire, pols []policyWire, uncut bool) (int, bool) {
 	p.doc, p.i, p.uncut = doc, 0, uncut
+	p.detailsLeft = p.caps.reportDetails
 	ok := len(doc) > 0 && doc[0] == '{' && p.reportObject(w, pols)
 	p.doc = nil // do not keep the caller's buffer
 	if cap(p.esc) > maxKeptEscaped {
@@ -83,7 +84,7 @@ func (p *fastParser) reportObject(w *reportWire, pols []policyWire) bool {
 		case "report-id":
 			ok = seen.once(3) && p.uniqueField(&w.ReportID)
 		case "policies":
-			ok = seen.once(4) && p.policies(&w.Policies, pols)
+			ok = seen.once(4) && p.policies(w, pols)
 		default:
 			ok = p.skip(1)
 		}
@@ -115,12 +116,13 @@ func (p *fastParser) dateRange(w *dateRangeWire) bool {
 	}
 }
 
-// policies decodes the policies array, reusing the backing array of
-// pols and of the failure-details slices of its elements.
-func (p *fastParser) policies(dst *[]policyWire, pols []policyWire) bool {
+// policies decodes the policies array into w, reusing the backing
+// array of pols and of the failure-details slices of its elements. The
+// entries beyond MaxPolicies are read but not kept.
+func (p *fastParser) policies(w *reportWire, pols []policyWire) bool {
 	switch p.next() {
 	case 'n':
-		return p.null() // *dst is nil already
+		return p.null() // w.Policies is nil already
 	case '[':
 	default:
 		return false
@@ -136,22 +138,49 @@ func (p *fastParser) policies(dst *[]policyWire, pols []policyWire) bool {
 			return false
 		}
 		if done {
-			*dst = pols
+			w.Policies = pols
 			return true
 		}
-		var details []detailWire
-		if len(pols) < cap(pols) {
-			pols = pols[:len(pols)+1]
-			details = reusable(pols[len(pols)-1].Details)
-			pols[len(pols)-1] = policyWire{}
-		} else {
-			pols = append(pols, policyWire{})
+		if len(pols) >= p.caps.policies {
+			w.cutPolicies++
+			if !p.objectField(p.cutPolicy) {
+				return false
+			}
+			continue
 		}
-		w := &pols[len(pols)-1]
-		if !p.objectField(func() bool { return p.policy(w, details) }) {
+		var details []detailWire
+		pols, details = nextPolicy(pols)
+		pw := &pols[len(pols)-1]
+		if !p.objectField(func() bool { return p.policy(pw, details) }) {
 			return false
 		}
 	}
+}
+
+// nextPolicy returns pols with one more, zero, entry, and the backing
+// array of the failure details of the entry that was there before.
+func nextPolicy(pols []policyWire) ([]policyWire, []detailWire) {
+	if len(pols) == cap(pols) {
+		return append(pols, policyWire{}), nil
+	}
+	pols = pols[:len(pols)+1]
+	details := reusable(pols[len(pols)-1].Details)
+	pols[len(pols)-1] = policyWire{}
+	return pols, details
+}
+
+// cutPolicy reads a policy entry beyond MaxPolicies into the scratch
+// entry, keeping none of its details or lists.
+func (p *fastParser) cutPolicy() bool {
+	left, discard := p.detailsLeft, p.discard
+	p.detailsLeft, p.discard = 0, true
+	p.scratchPolicy = policyWire{}
+	ok := p.policy(&p.scratchPolicy, nil)
+	p.detailsLeft, p.discard = left, discard
+	if p.spare == nil {
+		p.spare = reusable(p.scratchPolicy.Details) // details took it
+	}
+	return ok
 }
 
 func (p *fastParser) policy(w *policyWire, details []detailWire) bool {
@@ -168,7 +197,7 @@ func (p *fastParser) policy(w *policyWire, details []detailWire) bool {
 		case "summary":
 			ok = seen.once(1) && p.objectField(func() bool { return p.summary(&w.Summary) })
 		case "failure-details":
-			ok = seen.once(2) && p.details(&w.Details, details)
+			ok = seen.once(2) && p.details(w, details)
 		default:
 			ok = p.skip(3)
 		}
@@ -228,15 +257,16 @@ func (p *fastParser) summary(w *summaryWire) bool {
 	}
 }
 
-// details decodes a failure-details array into the backing array of
-// buf.
-func (p *fastParser) details(dst *[]detailWire, buf []detailWire) bool {
+// details decodes a failure-details array into w, in the backing array
+// of buf. The details beyond MaxDetails, or beyond MaxReportDetails for
+// the report, are read and summed up in w.cut.
+func (p *fastParser) details(w *policyWire, buf []detailWire) bool {
 	if buf == nil {
 		buf, p.spare = p.spare, nil
 	}
 	switch p.next() {
 	case 'n':
-		p.spare = buf // null leaves *dst nil: keep buf for the next list
+		p.spare = buf // null leaves w.Details nil: keep buf for the next list
 		return p.null()
 	case '[':
 	default:
@@ -253,15 +283,34 @@ func (p *fastParser) details(dst *[]detailWire, buf []detailWire) bool {
 			return false
 		}
 		if done {
-			*dst = buf
+			w.Details = buf
 			return true
 		}
+		if len(buf) >= p.caps.details || p.detailsLeft <= 0 {
+			if !p.cutDetail(&w.cut) {
+				return false
+			}
+			continue
+		}
+		p.detailsLeft--
 		buf = append(buf, detailWire{})
-		w := &buf[len(buf)-1]
-		if !p.objectField(func() bool { return p.detail(w) }) {
+		d := &buf[len(buf)-1]
+		if !p.objectField(func() bool { return p.detail(d) }) {
 			return false
 		}
 	}
+}
+
+// cutDetail reads a failure detail beyond the caps and sums it up in
+// cut.
+func (p *fastParser) cutDetail(cut *cutDetails) bool {
+	d := &p.scratchDetail
+	*d = detailWire{}
+	if !p.objectField(func() bool { return p.detail(d) }) {
+		return false
+	}
+	cut.add(d)
+	return true
 }
 
 func (p *fastParser) detail(w *detailWire) bool {

@@ -14,7 +14,9 @@ import (
 )
 
 // fuzzLimits keep each fuzz input cheap.
-var fuzzLimits = Limits{MaxReport: 256 << 10, MaxSource: 2 << 20, MaxParts: 200}
+// The caps on a report's parts are small, so that inputs hit them.
+var fuzzLimits = Limits{MaxReport: 256 << 10, MaxSource: 2 << 20, MaxParts: 200,
+	MaxPolicies: 3, MaxDetails: 2, MaxReportDetails: 5, MaxListItems: 2, MaxString: 24}
 
 // FuzzDecode checks, for any input: no panic, no hang; every diagnostic
 // is in the catalog, names the source, and a positioned one lies inside
@@ -37,6 +39,9 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte(minimal))
 	f.Add([]byte("[" + minimal + "," + minimal + "]"))
+	for _, b := range hostileSeeds(f) {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if len(src) > 1<<20 {
 			return
@@ -68,7 +73,9 @@ func checkReports(t *testing.T, reports []Report) {
 				t.Fatalf("negative counts in %+v", p)
 			}
 			for _, d := range p.Details {
-				if d.Sessions < 0 || d.Sessions > p.Failed {
+				// A detail may count more sessions than the total
+				// (J10): the total wins, the details classify.
+				if d.Sessions < 0 {
 					t.Fatalf("bad detail %+v in %+v", d, p)
 				}
 			}

@@ -124,17 +124,16 @@ func (d *Decoder) jsonSyntax(src string, i int, what string) {
 // one). It returns false when the stream cannot be read on.
 func (d *Decoder) jsonValue(src string, index int) bool {
 	s := &d.scan
-	s.compact()
-	at := s.where(0)
-	if c := s.buf[0]; !startsValue(c) {
-		d.jsonSyntax(src, 0, fmt.Sprintf("%q where a report object belongs", c))
+	at := s.where(s.pos)
+	if c := s.buf[s.pos]; !startsValue(c) {
+		d.jsonSyntax(src, s.pos, fmt.Sprintf("%q where a report object belongs", c))
 		return false
 	}
 	if end, ok := d.jsonReportUncut(src, at); ok {
 		s.consume(end)
 		return true
 	}
-	end, st := s.extent()
+	end, st := s.extent() // may move the value to buf[0]
 	switch st {
 	case scanTooLarge:
 		d.add(src, diag.New(diag.ReportTooLarge,
@@ -150,13 +149,13 @@ func (d *Decoder) jsonValue(src string, index int) bool {
 		d.streamEnd(src)
 		return false
 	}
-	doc := s.buf[:end]
+	doc := s.buf[s.pos:end]
 	if doc[0] == '{' {
 		d.jsonReport(src, doc, at)
 	} else {
 		d.notObject(src, doc, at, index)
 	}
-	s.consume(end)
+	s.consume(len(doc))
 	return st == scanOK
 }
 

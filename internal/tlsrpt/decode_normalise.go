@@ -49,10 +49,13 @@ func (r reportDiags) normalise(w *reportWire) (Report, bool) {
 		r.add(diag.ReportIDMissing, "The report has no report-id: a copy of it that differs in any byte is counted twice.",
 			"Keep each report only once in the report sources.")
 	}
+	if w.cutPolicies > 0 {
+		r.d.cuts[limitPolicies] = true
+	}
 	rep := Report{
-		Organization: w.Organization,
-		ReportID:     w.ReportID,
-		ContactInfo:  w.ContactInfo,
+		Organization: r.str(w.Organization),
+		ReportID:     r.str(w.ReportID),
+		ContactInfo:  r.str(w.ContactInfo),
 		Start:        start,
 		End:          end,
 		Policies:     r.d.policySlice(len(w.Policies)),
@@ -166,14 +169,17 @@ func (r reportDiags) policy(i int, w *policyWire) (PolicyResult, bool) {
 		return PolicyResult{}, false
 	}
 	p := PolicyResult{
-		Type:         w.Policy.Type,
-		Domain:       hostName(w.Policy.Domain),
-		PolicyString: w.Policy.String.v,
-		MXHost:       w.Policy.MXHost.v,
+		// RFC 8460 §4.4 spells the policy types in lower case; a
+		// reporter writing "STS" means sts, and must not have its
+		// entry dropped as an unknown type without a word.
+		Type:         r.str(strings.ToLower(strings.TrimSpace(w.Policy.Type))),
+		Domain:       r.str(hostName(w.Policy.Domain)),
+		PolicyString: r.policyString(&w.Policy.String),
+		MXHost:       r.list(&w.Policy.MXHost),
 		Successful:   w.Summary.Successful.n,
 	}
 	if p.MXHost == nil {
-		p.MXHost = w.Policy.MXHostPattern.v
+		p.MXHost = r.list(&w.Policy.MXHostPattern)
 	}
 	if w.Policy.MXHost.fromString {
 		r.add(diag.ReportMXHostString, fmt.Sprintf("In the report's %s, mx-host is a string (the RFC 8460 Appendix B example before errata 6241); it is read as a list of one.", name.String()),
@@ -184,13 +190,14 @@ func (r reportDiags) policy(i int, w *policyWire) (PolicyResult, bool) {
 			"Nothing to do; reporters such as Postfix's tlsrpt-reporter leave it out for no-policy-found.")
 	}
 	var sum int64
-	p.Details, sum = r.details(name, w.Details)
-	p.Failed = r.failed(name, w.Summary, sum, len(w.Details))
+	p.Details, sum = r.details(name, w)
+	p.Failed = r.failed(name, w.Summary, sum, len(p.Details))
 	return p, true
 }
 
-// failed returns the failure count of an entry: the larger of the total
-// and the sum of the details (J10, J11, J12).
+// failed returns the failure count of an entry: total-failure-session-
+// count, or where a reporter left it out, the sum of the details (J11,
+// J12).
 func (r reportDiags) failed(name policyLabel, s summaryWire, sum int64, details int) int64 {
 	var missing []string
 	if !s.Successful.present {
@@ -206,34 +213,54 @@ func (r reportDiags) failed(name policyLabel, s summaryWire, sum int64, details 
 		r.add(diag.ReportCountMissing, fmt.Sprintf("The report's %s has no %s.", name.String(), strings.Join(missing, " and no ")),
 			"Nothing to do.")
 	}
-	if s.Failed.present && sum > s.Failed.n {
-		r.add(diag.ReportFailuresExceed, fmt.Sprintf("In the report's %s, the failure-details add up to %d sessions, more than total-failure-session-count %d; %d is used.",
-			name.String(), sum, s.Failed.n, sum),
+	if !s.Failed.present {
+		return sum
+	}
+	// RFC 8460 §4.2 and §4.4: total-failure-session-count is the number of
+	// failed sessions. Details that add up to more (Mail.ru, J10) count
+	// some sessions twice; they still say what kind the failures were.
+	if sum > s.Failed.n {
+		r.add(diag.ReportFailuresExceed, fmt.Sprintf("In the report's %s, the failure-details add up to %d sessions, more than total-failure-session-count %d: the report disagrees with itself. %d failed sessions are counted, as the total says; the details still say what kind of failures they were.",
+			name.String(), sum, s.Failed.n, s.Failed.n),
 			"Nothing to do; Mail.ru reports do this.")
 	}
-	return max(s.Failed.n, sum)
+	return s.Failed.n
 }
 
-// details normalises failure-details and returns their session sum.
-func (r reportDiags) details(name policyLabel, ws []detailWire) ([]FailureDetail, int64) {
-	if len(ws) == 0 {
+// details normalises an entry's failure-details, and those the caps
+// summed up (cutDetails), and returns their session sum.
+func (r reportDiags) details(name policyLabel, pw *policyWire) ([]FailureDetail, int64) {
+	ws, cut := pw.Details, &pw.cut
+	if len(ws)+cut.n == 0 {
 		return nil, 0
 	}
-	out := r.d.detailSlice(len(ws))
-	var sum int64
+	out := r.d.detailSlice(len(ws) + cut.entries())
 	for i := range ws {
 		w := &ws[i]
 		out[i] = FailureDetail{
-			ResultType:     w.ResultType,
+			ResultType:     r.str(w.ResultType),
 			SendingIP:      r.addr(name, i, "sending-mta-ip", w.SendingIP),
-			ReceivingMX:    hostName(w.ReceivingMX),
+			ReceivingMX:    r.str(hostName(w.ReceivingMX)),
 			ReceivingIP:    r.addr(name, i, "receiving-ip", w.ReceivingIP),
-			ReceivingHELO:  string(w.ReceivingHELO),
+			ReceivingHELO:  r.str(string(w.ReceivingHELO)),
 			Sessions:       w.Sessions.n,
-			ReasonCode:     string(w.ReasonCode),
-			AdditionalInfo: string(cmp.Or(w.AdditionalInfo, w.AdditionalURI)),
+			ReasonCode:     r.str(string(w.ReasonCode)),
+			AdditionalInfo: r.str(string(cmp.Or(w.AdditionalInfo, w.AdditionalURI))),
 		}
-		sum = addSat(sum, w.Sessions.n)
+	}
+	if cut.n > 0 {
+		r.d.limit(r.src, limitDetails)
+		cut.fill(out[len(ws):])
+	}
+	var sum int64
+	saturated := cut.saturated
+	for i := range out {
+		var held bool
+		sum, held = addSat(sum, out[i].Sessions)
+		saturated = saturated || held
+	}
+	if saturated {
+		r.d.limit(r.src, limitSaturated)
 	}
 	return out, sum
 }
@@ -278,6 +305,9 @@ func invalidPolicy(w *policyWire) string {
 			return fmt.Sprintf("failure-details[%d] failed-session-count %s", i, describeCount(v))
 		}
 	}
+	if v := w.cut.invalid; v != "" {
+		return fmt.Sprintf("a failure-details failed-session-count %s", describeCount(v))
+	}
 	for _, l := range []struct {
 		name string
 		l    *stringList
@@ -312,10 +342,11 @@ func hostName(s string) string {
 	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
 }
 
-// addSat adds two non-negative counts, saturating at the int64 maximum.
-func addSat(a, b int64) int64 {
+// addSat adds two non-negative counts, saturating at the int64 maximum,
+// and reports whether it did.
+func addSat(a, b int64) (int64, bool) {
 	if a > math.MaxInt64-b {
-		return math.MaxInt64
+		return math.MaxInt64, true
 	}
-	return a + b
+	return a + b, false
 }

@@ -36,18 +36,18 @@ func (d *Decoder) jsonReport(src string, doc []byte, at diag.Pos) {
 // same.
 func (d *Decoder) jsonReportUncut(src string, at diag.Pos) (int, bool) {
 	s := &d.scan
-	if s.mode != decodeFast || s.pos != 0 {
+	if s.mode != decodeFast {
 		return 0, false
 	}
 	w := &d.wire
 	pols := reusable(w.Policies)
 	*w = reportWire{}
-	end, ok := s.fast.prefix(s.buf[:s.n], w, pols)
+	end, ok := s.fast.prefix(s.buf[s.pos:s.n], w, pols)
 	if !ok {
 		*w = reportWire{Policies: pols}
 		return 0, false
 	}
-	d.emitReport(src, s.buf[:end], at, w)
+	d.emitReport(src, s.buf[s.pos:s.pos+end], at, w)
 	return end, true
 }
 
@@ -57,11 +57,12 @@ func (d *Decoder) emitReport(src string, doc []byte, at diag.Pos, w *reportWire)
 	d.policies, d.details = reusable(d.policies)[:0], reusable(d.details)[:0]
 	r := reportDiags{d: d, src: src, at: at}
 	rep, ok := r.normalise(w)
+	d.reportCuts(src)
 	if !ok {
 		return
 	}
 	rep.Source = src
-	rep.Key = reportKey(w, doc)
+	rep.Key = reportKey(w, doc, d.lim.MaxString)
 	d.emitted++
 	d.emit(rep)
 }
@@ -81,7 +82,7 @@ func (d *Decoder) decodeWire(doc []byte, w *reportWire) error {
 		s.fallbacks++
 		*w = reportWire{}
 	}
-	return json.Unmarshal(doc, w)
+	return d.std.report(doc, w)
 }
 
 // policySlice returns an empty slice with room for n policy entries
@@ -120,10 +121,18 @@ const maxReused = 64
 
 // reportKey returns the deduplication key of a report: its reporter and
 // report-id (RFC 8460 §4.4 makes report-id unique per reporter), or a
-// hash of its JSON when it has no report-id (J5, J22).
-func reportKey(w *reportWire, doc []byte) string {
-	if w.ReportID != "" {
-		return "id:" + w.Organization + "\x00" + w.ReportID
+// hash of its JSON when it has no report-id (J5, J22). Reporter and
+// report-id longer than limit together are hashed too: uncut, so that
+// two reports whose long ids agree in their first bytes stay apart.
+func reportKey(w *reportWire, doc []byte, limit int) string {
+	id := "id:" + w.Organization + "\x00" + w.ReportID
+	switch {
+	case w.ReportID == "":
+	case len(id) <= limit:
+		return id
+	default:
+		sum := sha256.Sum256([]byte(id))
+		return "id-sha256:" + hex.EncodeToString(sum[:])
 	}
 	sum := sha256.Sum256(doc)
 	return "sha256:" + hex.EncodeToString(sum[:])

@@ -38,6 +38,8 @@ type jsonScanner struct {
 	fast           fastParser
 	mode           decodeMode
 	cut, fallbacks int
+
+	moved int64 // bytes moved within buf by compact and grow, for the tests
 }
 
 // decodeMode says how reports are decoded. Only tests change it from
@@ -119,7 +121,7 @@ func (s *jsonScanner) more() bool {
 			s.compact()
 		} else {
 			grown := make([]byte, max(min(2*int64(len(s.buf)), s.max+1), int64(len(s.buf))+1))
-			copy(grown, s.buf[:s.n])
+			s.moved += int64(copy(grown, s.buf[:s.n]))
 			s.buf = grown
 		}
 	}
@@ -143,13 +145,21 @@ func (s *jsonScanner) more() bool {
 	return false
 }
 
-// compact moves the unconsumed bytes to the front of buf.
+// compact moves the unconsumed bytes to the front of buf. It is only
+// called when buf is full or all consumed, so that no byte is moved
+// more than once per buffer's worth of input: compacting for every
+// value would move the rest of the buffer each time, which for a large
+// buffer of small values is quadratic.
 func (s *jsonScanner) compact() {
 	if s.pos == 0 {
 		return
 	}
 	s.n = copy(s.buf, s.buf[s.pos:s.n])
+	s.moved += int64(s.n)
 	s.base += int64(s.pos)
+	for i := range s.mangled {
+		s.mangled[i].at -= s.pos
+	}
 	s.pos = 0
 }
 
@@ -198,11 +208,12 @@ func (s *jsonScanner) where(i int) diag.Pos {
 	return diag.Pos{Line: s.line, Column: int(s.base+int64(i)-s.lineStart) + 1}
 }
 
-// extent finds the end of the JSON value that starts at buf[0] (pos must
-// be 0) and returns it with how the scan ended.
+// extent finds the end of the JSON value that starts at buf[pos] and
+// returns its index in buf with how the scan ended. Reading more may
+// move the value to the front of buf.
 func (s *jsonScanner) extent() (int, scanState) {
 	s.mangled = s.mangled[:0]
-	switch s.buf[0] {
+	switch s.buf[s.pos] {
 	case '{', '[':
 		return s.nested()
 	case '"':
@@ -211,31 +222,38 @@ func (s *jsonScanner) extent() (int, scanState) {
 	return s.literalEnd()
 }
 
-// need is called when the value goes on past the bytes read so far: it
-// reads more, or says why the scan ends.
-func (s *jsonScanner) need() (scanState, bool) {
+// need is called when the value that starts at pos goes on past the
+// bytes read so far: it reads more, or says why the scan ends. shift is
+// how far the value moved towards the front of buf to make room.
+func (s *jsonScanner) need() (shift int, st scanState, ok bool) {
+	pos := s.pos
 	switch {
-	case int64(s.n) > s.max:
-		return scanTooLarge, false
+	case int64(s.n-s.pos) > s.max:
+		return 0, scanTooLarge, false
 	case s.more():
-		return scanOK, true
+		return pos - s.pos, scanOK, true
 	case s.err == io.EOF:
-		return scanEOF, false
+		return pos - s.pos, scanEOF, false
 	}
-	return scanReadError, false
+	return pos - s.pos, scanReadError, false
 }
 
 // nested scans an object or array.
 func (s *jsonScanner) nested() (int, scanState) {
-	s.stack = append(s.stack[:0], s.buf[0])
-	st := nestState{expectKey: s.buf[0] == '{', keyStart: -1}
-	for i := 1; ; {
+	s.stack = append(s.stack[:0], s.buf[s.pos])
+	st := nestState{expectKey: s.buf[s.pos] == '{', keyStart: -1}
+	for i := s.pos + 1; ; {
 		if end, state, done := s.scanNested(&st, i); done {
 			return end, state
 		}
 		i = s.n // scanned up to here; need may read more
-		if state, ok := s.need(); !ok {
+		shift, state, ok := s.need()
+		if !ok {
 			return s.n, state
+		}
+		i -= shift
+		if st.keyStart >= 0 {
+			st.keyStart -= shift
 		}
 	}
 }
@@ -313,7 +331,7 @@ func (s *jsonScanner) stringRun(i int) int {
 // stringEnd scans a string.
 func (s *jsonScanner) stringEnd() (int, scanState) {
 	esc := false
-	for i := 1; ; {
+	for i := s.pos + 1; ; {
 		for ; i < s.n; i++ {
 			switch c := s.buf[i]; {
 			case esc:
@@ -324,24 +342,28 @@ func (s *jsonScanner) stringEnd() (int, scanState) {
 				return i + 1, scanOK
 			}
 		}
-		if st, ok := s.need(); !ok {
+		shift, st, ok := s.need()
+		if !ok {
 			return s.n, st
 		}
+		i -= shift
 	}
 }
 
 // literalEnd scans a number, true, false or null (or garbage).
 func (s *jsonScanner) literalEnd() (int, scanState) {
-	for i := 1; ; {
+	for i := s.pos + 1; ; {
 		for ; i < s.n; i++ {
 			switch s.buf[i] {
 			case ' ', '\t', '\r', '\n', ',', ']', '}', '[', '{', '"':
 				return i, scanOK
 			}
 		}
-		if st, ok := s.need(); !ok {
+		shift, st, ok := s.need()
+		if !ok {
 			return s.n, st
 		}
+		i -= shift
 	}
 }
 

@@ -162,7 +162,7 @@ func TestDecodeQuirks(t *testing.T) {
 					SendingIP: ip("192.0.2.10"), ReceivingMX: "mx.example.com", ReceivingIP: ip("198.51.100.25"), Sessions: 2, ReasonCode: "X-NEW-REASON"}}})}},
 		{name: "J10 details exceed total", file: "j10-details-exceed-total.json",
 			want: []Report{report("j10-details-exceed-total.json", "Example Portal", "7c9e6679-7425-40de-944b-e07fc1f90ae7@portal.example",
-				"tls_support@portal.example", "2026-03-09", sts(example, 0, 3,
+				"tls_support@portal.example", "2026-03-09", sts(example, 0, 1,
 					FailureDetail{ResultType: "sts-policy-fetch-error", Sessions: 2, ReasonCode: "bad https response code: 404"},
 					FailureDetail{ResultType: "sts-policy-fetch-error", Sessions: 1, ReasonCode: "bad https response code: 503"}))},
 			diags: []gotDiag{dg(diag.ReportFailuresExceed, "j10-details-exceed-total.json", 1, 1)}},

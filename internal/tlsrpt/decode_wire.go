@@ -16,6 +16,8 @@ type reportWire struct {
 	ContactInfo  string        `json:"contact-info"`
 	ReportID     string        `json:"report-id"`
 	Policies     []policyWire  `json:"policies"`
+
+	cutPolicies int // entries beyond MaxPolicies, not read
 }
 
 type dateRangeWire struct {
@@ -27,6 +29,8 @@ type policyWire struct {
 	Policy  policyDescWire `json:"policy"`
 	Summary summaryWire    `json:"summary"`
 	Details []detailWire   `json:"failure-details"`
+
+	cut cutDetails // the details beyond MaxDetails or MaxReportDetails
 }
 
 type policyDescWire struct {
@@ -154,6 +158,8 @@ type stringList struct {
 	v          []string
 	fromString bool
 	invalid    bool // neither a string nor an array of strings
+	cut        bool // items beyond max were dropped
+	max        int  // items to keep, for UnmarshalJSON; 0: all
 }
 
 // UnmarshalJSON implements json.Unmarshaler; it never fails.
@@ -165,15 +171,62 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 		l.invalid = json.Unmarshal(b, &s) != nil
 		l.v, l.fromString = []string{s}, true
 	case '[':
+		valid := true
+		if end, ok := afterItems(b, l.max); ok {
+			l.cut, valid = true, stringItems(b[end:])
+			b = append(b[:end:end], ']') // the first max items
+		}
 		if v, ok := plainStrings(b); ok {
 			l.v = v
 		} else if json.Unmarshal(b, &l.v) != nil {
+			valid = false
+		}
+		if !valid {
 			l.v, l.invalid = nil, true
 		}
 	default:
 		l.invalid = true
 	}
 	return nil
+}
+
+// afterItems returns the index in b, a valid JSON array, just after its
+// first n items; false when it has no more than n, or n is 0.
+func afterItems(b []byte, n int) (int, bool) {
+	if n <= 0 {
+		return 0, false
+	}
+	p := fastParser{doc: b, i: 1}
+	for first, i := true, 0; ; i++ {
+		done, ok := p.element(&first)
+		if done || !ok {
+			return 0, false
+		}
+		if i == n {
+			return p.i - 1, true // at the ',' before item n+1
+		}
+		p.skip(5)
+	}
+}
+
+// stringItems reports whether the rest of a valid JSON array, from the
+// ',' before an item, holds only strings and nulls.
+func stringItems(rest []byte) bool {
+	p := fastParser{doc: rest}
+	for first := false; ; {
+		done, ok := p.element(&first)
+		if done || !ok {
+			return ok
+		}
+		switch p.next() {
+		case '"':
+			p.skipStr()
+		case 'n':
+			p.null()
+		default:
+			return false
+		}
+	}
 }
 
 // plainStrings decodes b, a valid JSON array, when it holds only strings

@@ -27,9 +27,13 @@
 // mislabelled MIME parts. What it cannot read becomes a diagnostic, with
 // the line and column inside the JSON where there is one; one bad report
 // never stops the others. Limits bound the memory and time an input may
-// take (gzip and zip bombs). Field names are matched exactly as RFC 8460
-// §4.4 spells them: encoding/json's case-insensitive matching is
-// switched off by hiding keys that differ only in case.
+// take, whatever it holds (RFC 8460 §7: reports are untrusted): gzip and
+// zip bombs, mail headers, nesting, policy entries, failure details,
+// list items and string lengths. Reading is linear in the input; each
+// limit that cuts something says so once per source. Field names are
+// matched exactly as RFC 8460 §4.4 spells them: encoding/json's
+// case-insensitive matching is switched off by hiding keys that differ
+// only in case.
 //
 // Not implemented here: looking the record up in DNS (package dnsx),
 // walking directories and fetching report URLs (the caller hands Decode

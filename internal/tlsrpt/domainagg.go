@@ -14,6 +14,9 @@ type domainAgg struct {
 	ignored       failureSet
 	otherPolicies map[string]*failureAgg // by mx set, entries not counted (J27)
 	policyMX      lastMXSet
+	saturated     bool // a sum was held at the int64 maximum (see sum)
+	maxGroups     int  // MaxFailureGroups
+	unlisted      int  // failures not listed for want of a group (see room)
 }
 
 // lastMXSet is policyStringMX of the last policy-string it was asked
@@ -45,8 +48,9 @@ type failureAgg struct {
 	rule        int32 // index+1 in Options.Ignore of the rule that removes it; 0: none
 }
 
-func newDomainAgg() *domainAgg {
+func newDomainAgg(maxGroups int) *domainAgg {
 	return &domainAgg{
+		maxGroups:     maxGroups,
 		days:          map[utcDay]*dayAgg{},
 		names:         newNameTable(),
 		failures:      failureSet{},
@@ -81,7 +85,10 @@ func (d *domainAgg) add(o *Options, want []string, org string, p *PolicyResult, 
 	case "no-policy-found":
 		// J8 and DESIGN §1.8: the sender did not see the policy, so its
 		// sessions are no evidence for it; the utcDay is dirty.
-		d.fail(o, failureKey{resultType: "no-policy-found", org: org}, classNoPolicy, p.Successful+p.Failed, s, asOf, p.Domain)
+		n := d.sum(p.Successful, p.Failed)
+		if d.fail(o, failureKey{resultType: "no-policy-found", org: org}, classNoPolicy, n, s, asOf, p.Domain) {
+			d.block(n, s, asOf)
+		}
 		return true
 	case "tlsa":
 		d.details(o, org, p, s, asOf, true) // DANE evidence only
@@ -94,9 +101,9 @@ func (d *domainAgg) sessions(p *PolicyResult, s dayRange, asOf utcDay) {
 	n := int64(s.days())
 	for i := s.first; i < s.end && i <= asOf; i++ {
 		a := d.day(i)
-		a.successful += share(p.Successful, n, int64(i-s.first))
-		a.failed += share(p.Failed, n, int64(i-s.first))
-		if p.Successful+p.Failed > 0 {
+		a.successful = d.sum(a.successful, share(p.Successful, n, int64(i-s.first)))
+		a.failed = d.sum(a.failed, share(p.Failed, n, int64(i-s.first)))
+		if p.Successful > 0 || p.Failed > 0 {
 			a.covered = true
 		}
 	}
@@ -112,44 +119,93 @@ func share(total, n, i int64) int64 {
 }
 
 // details classifies an entry's failure details, and the failures its
-// details do not explain (J11).
+// details do not explain (J11). The entry's blocking sessions are those
+// of its blocking details, but never more than it failed: details may
+// add up to more than the total (J10).
 func (d *domainAgg) details(o *Options, org string, p *PolicyResult, s dayRange, asOf utcDay, dane bool) {
-	var explained int64
+	var explained, blocking int64
+	blocks := false
 	for _, f := range p.Details {
-		explained += f.Sessions
+		explained = d.sum(explained, f.Sessions)
 		k := failureKey{resultType: f.ResultType, org: org, sendingIP: f.SendingIP, mx: f.ReceivingMX}
 		class := o.classify(f.ResultType, org, f.SendingIP)
 		if dane {
 			class = classDANE
 		}
-		d.fail(o, k, class, f.Sessions, s, asOf, p.Domain)
+		if d.fail(o, k, class, f.Sessions, s, asOf, p.Domain) {
+			blocks, blocking = true, d.sum(blocking, f.Sessions)
+		}
 	}
 	if rest := p.Failed - explained; rest > 0 && !dane {
 		class := o.classify("", org, netip.Addr{})
-		d.fail(o, failureKey{org: org}, class, rest, s, asOf, p.Domain)
+		if d.fail(o, failureKey{org: org}, class, rest, s, asOf, p.Domain) {
+			blocks, blocking = true, d.sum(blocking, rest)
+		}
+	}
+	if blocks {
+		d.block(min(blocking, p.Failed), s, asOf)
 	}
 }
 
-// fail records a failure, unless an ignore rule removes it first.
-func (d *domainAgg) fail(o *Options, k failureKey, class failureClass, sessions int64, s dayRange, asOf utcDay, domain string) {
+// fail records a failure, unless an ignore rule removes it first, and
+// reports whether it blocks.
+func (d *domainAgg) fail(o *Options, k failureKey, class failureClass, sessions int64, s dayRange, asOf utcDay, domain string) bool {
 	target := d.failures
 	rule := o.ignoredBy(domain, k)
 	if rule != 0 {
 		target = d.ignored
 	}
-	id, f := d.names.failureID(k), failureAgg{sessions: sessions, first: s.first, last: min(s.end-1, asOf), class: class, rule: int32(rule)}
+	f := failureAgg{sessions: sessions, first: s.first, last: min(s.end-1, asOf), class: class, rule: int32(rule)}
+	blocks := rule == 0 && class.blocks()
+	if d.full() {
+		// Only groups listed already grow; a new one is not numbered,
+		// so that its names take no memory either.
+		if id, ok := d.names.known(k); ok && hasGroup(target, id) {
+			target[id] = d.plus(target[id], &f)
+		} else {
+			d.unlisted++
+		}
+		return blocks
+	}
+	id := d.names.failureID(k)
 	if old, ok := target[id]; ok {
-		f = old.plus(&f)
+		f = d.plus(old, &f)
 	}
 	target[id] = f
-	if rule != 0 || !class.blocks() {
-		return
+	return blocks
+}
+
+func hasGroup(set failureSet, id failureID) bool {
+	_, ok := set[id]
+	return ok
+}
+
+// full reports whether the domain lists MaxFailureGroups groups (RFC
+// 8460 §7: hostile reports must not grow the evidence without bound).
+// Failures of new groups are then counted in their days, as always,
+// but not listed.
+func (d *domainAgg) full() bool {
+	return len(d.failures)+len(d.ignored)+len(d.otherPolicies) >= d.maxGroups
+}
+
+// room reports whether a new group may be listed, counting the failure
+// as unlisted when not.
+func (d *domainAgg) room() bool {
+	if d.full() {
+		d.unlisted++
+		return false
 	}
+	return true
+}
+
+// block makes the days of s dirty, spreading sessions blocking failed
+// sessions over them.
+func (d *domainAgg) block(sessions int64, s dayRange, asOf utcDay) {
 	n := int64(s.days())
 	for i := s.first; i < s.end && i <= asOf; i++ {
 		a := d.day(i)
 		a.dirty = true
-		a.blocking += share(sessions, n, int64(i-s.first))
+		a.blocking = d.sum(a.blocking, share(sessions, n, int64(i-s.first)))
 	}
 }
 
@@ -157,10 +213,13 @@ func (d *domainAgg) fail(o *Options, k failureKey, class failureClass, sessions 
 func (d *domainAgg) other(mx string, p *PolicyResult, s dayRange) {
 	f := d.otherPolicies[mx]
 	if f == nil {
+		if !d.room() {
+			return
+		}
 		f = &failureAgg{first: s.first, last: s.end - 1}
 		d.otherPolicies[mx] = f
 	}
-	f.sessions += p.Successful + p.Failed
+	f.sessions = d.sum(f.sessions, d.sum(p.Successful, p.Failed))
 	f.first, f.last = min(f.first, s.first), max(f.last, s.end-1)
 }
 
@@ -179,18 +238,20 @@ func (d *domainAgg) merge(o *domainAgg) {
 	for n, oa := range o.days {
 		a := d.day(n)
 		a.reports += oa.reports
-		a.successful += oa.successful
-		a.failed += oa.failed
-		a.blocking += oa.blocking
+		a.successful = d.sum(a.successful, oa.successful)
+		a.failed = d.sum(a.failed, oa.failed)
+		a.blocking = d.sum(a.blocking, oa.blocking)
 		a.covered = a.covered || oa.covered
 		a.dirty = a.dirty || oa.dirty
 	}
+	d.saturated = d.saturated || o.saturated
+	d.unlisted += o.unlisted
 	d.mergeFailures(d.failures, o, o.failures)
 	d.mergeFailures(d.ignored, o, o.ignored)
 	for mx, of := range o.otherPolicies {
 		if f := d.otherPolicies[mx]; f != nil {
-			*f = f.plus(of)
-		} else {
+			*f = d.plus(*f, of)
+		} else if d.room() {
 			d.otherPolicies[mx] = of
 		}
 	}
@@ -202,16 +263,27 @@ func (d *domainAgg) mergeFailures(into failureSet, o *domainAgg, from failureSet
 	for id, f := range from {
 		id.names = names[id.names]
 		if old, ok := into[id]; ok {
-			f = old.plus(&f)
+			into[id] = d.plus(old, &f)
+		} else if d.room() {
+			into[id] = f
 		}
-		into[id] = f
 	}
 }
 
 // plus returns f with the sessions and days of o added; its class and
 // rule stay those of f, which was recorded first.
-func (f failureAgg) plus(o *failureAgg) failureAgg {
-	f.sessions += o.sessions
+func (d *domainAgg) plus(f failureAgg, o *failureAgg) failureAgg {
+	f.sessions = d.sum(f.sessions, o.sessions)
 	f.first, f.last = min(f.first, o.first), max(f.last, o.last)
 	return f
+}
+
+// sum adds two session counts. RFC 8460 §4.4 allows counts up to
+// 2^63-1, so two of them can overflow int64: the sum is then held at
+// the maximum, never wrapped around to a negative count, and the
+// domain remembers it for a warning.
+func (d *domainAgg) sum(a, b int64) int64 {
+	s, saturated := addSat(a, b)
+	d.saturated = d.saturated || saturated
+	return s
 }

@@ -106,6 +106,27 @@ func (t *nameTable) failureID(k failureKey) failureID {
 	return id
 }
 
+// known returns the number of k without numbering anything: false when
+// one of its names, or their tuple, has no number yet.
+func (t *nameTable) known(k failureKey) (failureID, bool) {
+	var id failureID
+	var n nameTuple
+	zone := ""
+	if a := k.sendingIP; a.IsValid() {
+		id.ip, id.ipBits, zone = a.As16(), uint8(a.BitLen()), a.Zone()
+	}
+	for i, s := range [...]string{k.resultType, k.org, k.mx, zone} {
+		v, ok := t.ids[s]
+		if !ok {
+			return id, false
+		}
+		n[i] = v
+	}
+	var ok bool
+	id.names, ok = t.tupleIDs[n]
+	return id, ok
+}
+
 // key returns the failureKey that id numbers.
 func (t *nameTable) key(id failureID) failureKey {
 	n := t.tuples[id.names]

@@ -2,7 +2,10 @@ package tlsrpt
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -23,18 +26,75 @@ import (
 // hold a report is sniffed. The subject and file names are never read for
 // data: the JSON is authoritative (RFC 8460 §5.6, J21).
 func (d *Decoder) message(src string, br *bufio.Reader, depth int) {
-	msg, err := mail.ReadMessage(br)
-	if err == io.EOF {
+	block, err := d.header.read(br, d.lim.MaxHeaderBytes)
+	if err == errHeaderTooLarge {
+		d.limit(src, limitHeader)
+		return
+	}
+	msg, perr := mail.ReadMessage(d.header.reader(block))
+	if perr == io.EOF && err == nil {
 		return // an empty message: no report, nothing broken
 	}
-	if err != nil {
+	if err = cmp.Or(err, perr); err != nil {
 		d.readError(src, fmt.Errorf("mail header: %w", err))
 		return
 	}
 	if depth == 0 || msg.Header.Get("TLS-Report-Submitter") != "" {
 		d.checkAuthentication(src, msg.Header)
 	}
-	d.entity(src, "", textproto.MIMEHeader(msg.Header), msg.Body, depth)
+	d.entity(src, "", textproto.MIMEHeader(msg.Header), br, depth)
+}
+
+// mailHeader reads the header block of a mail into a buffer kept from
+// one mail to the next, never more than MaxHeaderBytes of it:
+// net/mail reads a header block whole, however large, into a map.
+type mailHeader struct {
+	buf []byte
+	in  bytes.Reader
+	br  *bufio.Reader
+}
+
+// errHeaderTooLarge is returned by mailHeader.read for a header block
+// over the limit.
+var errHeaderTooLarge = errors.New("mail header too large")
+
+// read reads the lines of br up to and with the first empty one (RFC
+// 5322 §2.1), or to the end of br, and returns them.
+func (h *mailHeader) read(br *bufio.Reader, limit int) ([]byte, error) {
+	if cap(h.buf) > 64<<10 {
+		h.buf = nil // from an unusually large header
+	}
+	h.buf = h.buf[:0]
+	for bol := true; ; {
+		line, err := br.ReadSlice('\n')
+		if len(h.buf)+len(line) > limit {
+			return nil, errHeaderTooLarge
+		}
+		h.buf = append(h.buf, line...)
+		switch {
+		case err == bufio.ErrBufferFull:
+			bol = false
+			continue
+		case err == io.EOF:
+			return h.buf, nil
+		case err != nil:
+			return h.buf, err
+		case bol && (len(line) == 1 || len(line) == 2 && line[0] == '\r'):
+			return h.buf, nil
+		}
+		bol = true
+	}
+}
+
+// reader returns a reader of block for net/mail, which reads it
+// through this buffered reader rather than a new one.
+func (h *mailHeader) reader(block []byte) *bufio.Reader {
+	h.in.Reset(block)
+	if h.br == nil {
+		h.br = bufio.NewReaderSize(nil, 4<<10)
+	}
+	h.br.Reset(&h.in)
+	return h.br
 }
 
 // entity decodes one MIME entity: the message body (section "") or a
@@ -46,9 +106,8 @@ func (d *Decoder) entity(src, section string, h textproto.MIMEHeader, body io.Re
 		d.multipart(src, section, params["boundary"], body, depth)
 	case mt == "message/rfc822" || mt == "message/global":
 		label := partLabel(src, section, h)
-		if depth+1 >= maxDepth {
-			d.add(label, diag.New(diag.ReportUnreadable, "The forwarded message is nested too deeply; it is not read.",
-				"Give the report mail itself."))
+		if depth+1 >= d.lim.MaxDepth {
+			d.limit(label, limitDepth)
 			return
 		}
 		d.message(label, d.reader(depth+1, transferDecoder(h, body)), depth+1)
@@ -59,9 +118,8 @@ func (d *Decoder) entity(src, section string, h textproto.MIMEHeader, body io.Re
 
 // multipart decodes the parts of a multipart body.
 func (d *Decoder) multipart(src, section, boundary string, body io.Reader, depth int) {
-	if depth+1 >= maxDepth {
-		d.add(src, diag.New(diag.ReportUnreadable, "The message's multipart parts are nested too deeply; they are not read.",
-			"Give the report mail itself."))
+	if depth+1 >= d.lim.MaxDepth {
+		d.limit(src, limitDepth)
 		return
 	}
 	mr := multipart.NewReader(body, boundary)
@@ -74,6 +132,10 @@ func (d *Decoder) multipart(src, section, boundary string, body io.Reader, depth
 		if section != "" {
 			sub = section + "." + sub
 		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			d.unterminated(src, boundary)
+			return
+		}
 		if err != nil {
 			d.readError(src, fmt.Errorf("MIME part %s: %w", sub, err))
 			return
@@ -81,8 +143,33 @@ func (d *Decoder) multipart(src, section, boundary string, body io.Reader, depth
 		if !d.part(src + "#" + sub) {
 			return
 		}
-		d.entity(src, sub, p.Header, p, depth+1)
+		d.entity(src, sub, p.Header, &partBody{r: p}, depth+1)
 	}
+}
+
+// unterminated notes a multipart body that ends without its closing
+// delimiter (RFC 2046 §5.1.1): a real Mail.ru report does this. Its
+// parts were read to the end of the message; a report cut short in them
+// is an error of its own.
+func (d *Decoder) unterminated(src, boundary string) {
+	d.add(src, diag.New(diag.ReportMIMEUnterminated,
+		fmt.Sprintf("The message ends without the closing delimiter \"--%s--\" of its multipart body; its last part was read to the end of the message.", clip(boundary)),
+		"Nothing to do if the report was read; a mail cut short in transit gives a report error of its own."))
+}
+
+// partBody reads the body of a MIME part. mime/multipart reports the
+// end of the message before the part's delimiter as
+// io.ErrUnexpectedEOF; partBody ends the part there instead, so that
+// its content (a gzip stream, say) is judged by what it holds, and the
+// missing delimiter is noted once NextRawPart finds it missing.
+type partBody struct{ r io.Reader }
+
+func (b *partBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.ErrUnexpectedEOF {
+		err = io.EOF
+	}
+	return n, err
 }
 
 // leaf decodes a part that is not multipart, or the body of a

@@ -23,16 +23,19 @@ type Report struct {
 	Source string
 	// Key identifies the report for deduplication (RFC 8460 §4.4: the
 	// report-id is unique per reporting organization): "id:" +
-	// organization + "\x00" + report-id when the report has a report-id,
-	// else "sha256:" + the hex SHA-256 of the report's JSON bytes.
+	// organization + "\x00" + report-id when the report has a report-id
+	// (or "id-sha256:" + the hex SHA-256 of that where it is longer than
+	// MaxString), else "sha256:" + the hex SHA-256 of the report's JSON
+	// bytes. It is made of the strings before they are cut (MaxString).
 	Key string
 }
 
 // PolicyResult is one entry of a report's "policies" array: the
 // policy a sender evaluated and the sessions it counted against it.
 type PolicyResult struct {
-	// Type is "sts", "tlsa", "no-policy-found", or an unknown type as
-	// given (J9).
+	// Type is "sts", "tlsa", "no-policy-found", or an unknown type
+	// (J9), in lower case without surrounding white space whatever the
+	// reporter wrote.
 	Type string
 	// Domain is the policy-domain, lower-case, without a trailing dot; ""
 	// when the reporter left it out (J6).
@@ -42,14 +45,19 @@ type PolicyResult struct {
 	// one-element list (J1, RFC 8460 errata 6241).
 	MXHost     []string
 	Successful int64
-	// Failed is max(total-failure-session-count, the sum of the
-	// failed-session-counts of Details) (J10, J12): reporters disagree
-	// with themselves, and the larger number is the safe one.
+	// Failed is total-failure-session-count (RFC 8460 §4.4), or the sum
+	// of the failed-session-counts of Details where the total is
+	// missing (J12). Details may add up to more than the total (J10):
+	// they then say what kind the failures were, not how many.
 	Failed  int64
 	Details []FailureDetail
 }
 
 // FailureDetail is one entry of a policy's "failure-details" array.
+// The details beyond MaxDetails or MaxReportDetails come summed up, one
+// per result type that decides a failure's class on its own (with
+// neither addresses nor MX host), and one without a result type for the
+// others.
 type FailureDetail struct {
 	ResultType    string     // as given; unknown types are kept (J9)
 	SendingIP     netip.Addr // zero when absent or not an address (J14)
@@ -61,46 +69,4 @@ type FailureDetail struct {
 	// AdditionalInfo is "additional-information", or its prose alias
 	// "additional-info-uri" (RFC 8460 §4.4 uses both names).
 	AdditionalInfo string
-}
-
-// Limits bound the work done for one input. Fields that are zero or
-// negative take their default.
-type Limits struct {
-	// MaxReport bounds the decompressed bytes of one report (J23). mox
-	// accepts 20 MB; RFC 8460 §5.2 notes that receivers commonly limit
-	// mail to 10 MB.
-	MaxReport int64
-	// MaxSource bounds the bytes read and decompressed for one source
-	// (a file or a URL) in total.
-	MaxSource int64
-	// MaxParts bounds the archive members, mbox messages and MIME parts
-	// of one source, together.
-	MaxParts int
-}
-
-// Default limits.
-const (
-	DefaultMaxReport = 20 << 20
-	DefaultMaxSource = 200 << 20
-	DefaultMaxParts  = 100000
-)
-
-// DefaultLimits returns the default limits: 20 MiB per report, 200 MiB
-// per source and 100000 parts.
-func DefaultLimits() Limits {
-	return Limits{MaxReport: DefaultMaxReport, MaxSource: DefaultMaxSource, MaxParts: DefaultMaxParts}
-}
-
-// withDefaults returns l with its unset fields set to the defaults.
-func (l Limits) withDefaults() Limits {
-	if l.MaxReport <= 0 {
-		l.MaxReport = DefaultMaxReport
-	}
-	if l.MaxSource <= 0 {
-		l.MaxSource = DefaultMaxSource
-	}
-	if l.MaxParts <= 0 {
-		l.MaxParts = DefaultMaxParts
-	}
-	return l
 }

@@ -70,6 +70,28 @@ func daneResultType(rt string) bool {
 	return false
 }
 
+// decisiveTypes are the result types that decide the class of a
+// failure whoever reported it (RFC 8460 §4.3): those of the receiving
+// side (oursResultType), which always block, and DANE's, which never do.
+var decisiveTypes = [...]string{
+	"starttls-not-supported", "certificate-host-mismatch", "certificate-expired", "certificate-not-trusted",
+	"sts-policy-fetch-error", "sts-policy-invalid", "sts-webpki-invalid",
+	"tlsa-invalid", "dnssec-invalid", "dane-required",
+}
+
+// decisiveType returns the index of rt in decisiveTypes, or -1.
+func decisiveType(rt string) int {
+	if !oursResultType(rt) && !daneResultType(rt) {
+		return -1
+	}
+	for i, t := range decisiveTypes {
+		if t == rt {
+			return i
+		}
+	}
+	return -1
+}
+
 // Sender identifies a known sender by organization name or sending IP.
 type Sender struct {
 	Org    string       // compared case-insensitively; "" = any

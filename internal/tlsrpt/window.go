@@ -96,7 +96,7 @@ func (a *Aggregator) Window(domain string) Window {
 		Settings: WindowArgs{o.CleanDays, o.MinReportDays, o.MaxLagDays, a.asOf.String()}}
 	d := a.tally.domains[domain]
 	if d == nil {
-		d = newDomainAgg()
+		d = newDomainAgg(0)
 	}
 	last, ok := d.lastDay()
 	// The days shown: the clean_days + max_report_lag days ending at the
