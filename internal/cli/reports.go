@@ -201,7 +201,8 @@ func newReader(env Env, cfg config.Config, dir string, s reportSources) *reader 
 // were read in an order that counted the one with fewer failures, the
 // sources are read once more into a recount, which counts the other
 // (tlsrpt.Aggregator.Recount); the aggregator returned holds the
-// evidence. Each such pair is a warning.
+// evidence. Each such pair is a warning, as is a sum held at its maximum
+// or a failure list cut short.
 func (r *reader) readInto(ctx context.Context, s reportSources, agg *tlsrpt.Aggregator) (*tlsrpt.Aggregator, diag.List) {
 	r.agg = agg
 	diags := r.read(ctx, s)
@@ -212,6 +213,7 @@ func (r *reader) readInto(ctx context.Context, s reportSources, agg *tlsrpt.Aggr
 		agg = next
 	}
 	diags = append(diags, conflictDiags(r.agg.Conflicts())...)
+	diags = append(diags, agg.Diagnostics()...) // sums held at their maximum, unlisted failure groups
 	return agg, foldNotices(diags, maxSameNotices)
 }
 
