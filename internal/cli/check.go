@@ -10,6 +10,7 @@ import (
 	"github.com/stsgate/stsgate/internal/config"
 	"github.com/stsgate/stsgate/internal/diag"
 	"github.com/stsgate/stsgate/internal/report"
+	"github.com/stsgate/stsgate/internal/source"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
@@ -211,7 +212,7 @@ func reportWindows(ctx context.Context, env Env, r *repo, results []domainResult
 			mx = p.MX
 		}
 		agg := tlsrpt.NewAggregator(windowOptions(r.cfg, 0, asOf), map[string][]string{d.Name: mx})
-		sources, diags := expandSources(f.dir, specs)
+		sources, diags := source.Expand(f.dir, specs)
 		agg, read := readReports(ctx, env, r.cfg, f.dir, sources, agg)
 		diags = append(diags, read...)
 		results[i].diags = append(results[i].diags, diags.ForDomain(d.Name)...)

@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,55 +12,6 @@ import (
 
 	"github.com/stsgate/stsgate/internal/diag"
 )
-
-func TestExpandSources(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	for _, name := range []string{"a/r1.json", "a/b/r2.json.gz", "a/.hidden", "a/.git/x", "c.eml"} {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte("{}"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s, diags := expandSources(dir, []string{"a", "*.eml", "https://r.example/x.json", "http://r.example/y", "missing", "nothing*.json"})
-	rel := func(files []string) []string {
-		var out []string
-		for _, f := range files {
-			r, _ := filepath.Rel(dir, f)
-			out = append(out, filepath.ToSlash(r))
-		}
-		return out
-	}
-	if diff := cmp.Diff([]string{"c.eml"}, rel(s.files)); diff != "" {
-		t.Errorf("files mismatch (-want +got):\n%s", diff)
-	}
-	if len(s.dirs) != 1 || s.dirs[0].spec != "a" {
-		t.Fatalf("dirs = %+v, want the directory a", s.dirs)
-	}
-	var walked []string
-	if err := walkFiles(s.dirs[0].path, func(p string) { walked = append(walked, p) }); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]string{"a/b/r2.json.gz", "a/r1.json"}, rel(walked)); diff != "" {
-		t.Errorf("files of a mismatch (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]string{"https://r.example/x.json"}, s.urls); diff != "" {
-		t.Errorf("urls mismatch (-want +got):\n%s", diff)
-	}
-	var subjects []string
-	for _, d := range diags {
-		if d.Code != diag.ReportSourceUnreadable {
-			t.Errorf("unexpected code %s", d.Code)
-		}
-		subjects = append(subjects, d.Subject)
-	}
-	if diff := cmp.Diff([]string{"http://r.example/y", "missing", "nothing*.json"}, subjects); diff != "" {
-		t.Errorf("diagnostics mismatch (-want +got):\n%s", diff)
-	}
-}
 
 func TestParseAsOf(t *testing.T) {
 	t.Parallel()

@@ -5,15 +5,17 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/source"
+	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
 // evidence is what the gate counts from the repository's report files
@@ -25,10 +27,9 @@ type evidence struct {
 	rev    revision
 	dir    string              // the working tree
 	expect map[string]treeFile // by the path the OS opens
-	reads  atomic.Int64        // files read from the base revision
 
 	mu      sync.Mutex
-	changed []string // repository paths the pull request changed or removed
+	changed map[string]bool // repository paths the pull request changed or removed, read from the base
 }
 
 // maxBaseReads bounds the files read from the base revision: through the
@@ -130,18 +131,43 @@ func sameAsBase(p string, f treeFile) bool {
 	return err == nil && n == f.size && hex.EncodeToString(h.Sum(nil)) == f.oid
 }
 
-// fromBase reads f from the base revision, within maxBaseReads.
+// Replace makes evidence a source.Base: a file the base revision lists
+// that the working tree does not hold unchanged is read from the base.
+func (e *evidence) Replace(p string) (func() (string, []byte, error), bool) {
+	f, ok := e.expect[p]
+	if !ok || sameAsBase(p, f) {
+		return nil, false
+	}
+	return func() (string, []byte, error) {
+		b, err := e.fromBase(f, tlsrpt.DefaultMaxSource)
+		return f.path, b, err
+	}, true
+}
+
+// fromBase reads f from the base revision, within maxBaseReads distinct
+// files.
 func (e *evidence) fromBase(f treeFile, limit int64) ([]byte, error) {
 	e.mu.Lock()
-	e.changed = append(e.changed, f.path)
+	if e.changed == nil {
+		e.changed = map[string]bool{}
+	}
+	e.changed[f.path] = true
+	n := len(e.changed)
 	e.mu.Unlock()
-	if e.reads.Add(1) > maxBaseReads {
+	if n > maxBaseReads {
 		return nil, fmt.Errorf("the pull request changes or removes more than %d committed report files; the gate reads at most %d from the base revision, so this one is not counted", maxBaseReads, maxBaseReads)
 	}
 	if f.size > limit {
 		return nil, fmt.Errorf("it is %d bytes in the base revision, more than the %d read", f.size, limit)
 	}
 	return e.rev.blob(f)
+}
+
+// changedFiles returns the repository paths read from the base revision.
+func (e *evidence) changedFiles() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Sorted(maps.Keys(e.changed))
 }
 
 // untrusted is the notice that lists what the pull request brings that is
@@ -176,33 +202,14 @@ func listSome(l []string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(l[:5], ", "), len(l)-5)
 }
 
-// again returns the evidence to read the same files once more (a
-// recount): the same files, with the base revision's reads counted anew.
-func (e *evidence) again() *evidence {
-	if e == nil {
-		return nil
-	}
-	return &evidence{rev: e.rev, dir: e.dir, expect: e.expect}
-}
-
-// lookup returns the base file the reader expects at the OS path p; ok is
-// false outside the gate's evidence.
-func (e *evidence) lookup(p string) (treeFile, bool) {
-	if e == nil {
-		return treeFile{}, false
-	}
-	f, ok := e.expect[p]
-	return f, ok
-}
-
 // addedFiles returns the repository paths of the working tree's files
 // below the local sources that the base revision does not hold there.
 func (e *evidence) addedFiles(specs []string) []string {
 	var added []string
 	for _, spec := range specs {
-		files, dirs, _ := expandPath(e.dir, spec)
+		files, dirs, _ := source.ExpandPath(e.dir, spec)
 		for _, d := range dirs {
-			more, _ := walk(d.path)
+			more, _ := source.Walk(d.Path)
 			files = append(files, more...)
 		}
 		for _, p := range files {

@@ -14,6 +14,7 @@ import (
 	"github.com/stsgate/stsgate/internal/gate"
 	"github.com/stsgate/stsgate/internal/policy"
 	"github.com/stsgate/stsgate/internal/report"
+	"github.com/stsgate/stsgate/internal/source"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
@@ -199,10 +200,10 @@ func (g gateRun) window(ctx context.Context, env Env, base *repo, bd, hd config.
 	ev := &evidence{rev: g.base, dir: g.flags.dir, expect: map[string]treeFile{}}
 	sources, more := g.evidenceSources(ev, specs)
 	r := newReader(env, base.cfg, g.flags.dir, sources)
-	r.evidence = ev
-	agg, read := r.readInto(ctx, sources, agg)
+	r.Base = ev
+	agg, read := readInto(ctx, env, r, sources, agg)
 	more = append(more, read...)
-	more = append(more, untrusted(added, ev.addedFiles(sources.local), ev.changed)...)
+	more = append(more, untrusted(added, ev.addedFiles(sources.Local), ev.changedFiles())...)
 	w := agg.Window(hd.Name)
 	return &w, append(diags, more.ForDomain(hd.Name)...)
 }
@@ -222,30 +223,30 @@ func addedSources(base, head []string) []string {
 // evidenceSources lists what the gate reads for specs: the base
 // revision's files for repository paths, and URLs and absolute paths
 // (given on the command line) as they are.
-func (g gateRun) evidenceSources(ev *evidence, specs []string) (reportSources, diag.List) {
+func (g gateRun) evidenceSources(ev *evidence, specs []string) (source.Sources, diag.List) {
 	var given []string
-	var s reportSources
+	var s source.Sources
 	var diags diag.List
 	for _, spec := range specs {
-		if isURL(spec) || strings.HasPrefix(spec, "http://") || filepath.IsAbs(spec) {
+		if source.IsURL(spec) || strings.HasPrefix(spec, "http://") || filepath.IsAbs(spec) {
 			given = append(given, spec)
 			continue
 		}
 		files, err := baseFiles(g.base, spec)
 		switch {
 		case err != nil:
-			diags.Add(sourceDiag(spec, "cannot be listed in the base revision: "+err.Error(), "check the token's contents: read permission"))
+			diags.Add(source.Diag(spec, "cannot be listed in the base revision: "+err.Error(), "check the token's contents: read permission"))
 		case len(files) == 0:
-			diags.Add(sourceDiag(spec, "names no report file in the base revision", "commit reports under it in a pull request of their own; the gate counts only what the base revision holds"))
+			diags.Add(source.Diag(spec, "names no report file in the base revision", "commit reports under it in a pull request of their own; the gate counts only what the base revision holds"))
 		}
-		s.files = append(s.files, ev.add(files)...)
-		s.local = append(s.local, spec)
+		s.Files = append(s.Files, ev.add(files)...)
+		s.Local = append(s.Local, spec)
 	}
-	more, d := expandSources(g.flags.dir, given)
-	s.files = append(s.files, more.files...)
-	s.dirs, s.urls = more.dirs, more.urls
-	slices.Sort(s.files)
-	s.files = slices.Compact(s.files)
+	more, d := source.Expand(g.flags.dir, given)
+	s.Files = append(s.Files, more.Files...)
+	s.Dirs, s.URLs = more.Dirs, more.URLs
+	slices.Sort(s.Files)
+	s.Files = slices.Compact(s.Files)
 	return s, append(diags, d...)
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/stsgate/stsgate/internal/config"
 	"github.com/stsgate/stsgate/internal/dnsx"
 	"github.com/stsgate/stsgate/internal/fetch"
+	"github.com/stsgate/stsgate/internal/source"
 )
 
 // Network is what the live checks and report URLs use: one resolver that
@@ -22,7 +23,7 @@ type Network struct {
 // Fetcher fetches policies and report URLs; fetch.Client is the real one.
 type Fetcher interface {
 	check.PolicyFetcher
-	reportFetcher
+	source.Fetcher
 }
 
 // NetworkOptions are the settings a Network is built from.
@@ -62,9 +63,9 @@ func (e Env) network(cfg config.Config, resolver string) (*Network, error) {
 	return n, nil
 }
 
-// reportFetcher returns the client that fetches report URLs, or nil when
+// source.Fetcher returns the client that fetches report URLs, or nil when
 // no network can be built (the URLs then become diagnostics).
-func (e Env) reportFetcher(cfg config.Config) reportFetcher {
+func (e Env) reportFetcher(cfg config.Config) source.Fetcher {
 	n, err := e.network(cfg, "")
 	if err != nil {
 		return nil

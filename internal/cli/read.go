@@ -1,280 +1,59 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"io"
 	"net/url"
-	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/stsgate/stsgate/internal/config"
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/source"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
-// reportFetcher fetches a report URL; the real one is fetch.Client.
-type reportFetcher interface {
-	Report(ctx context.Context, rawURL, token string) ([]byte, error)
+// readReports reads every source into agg, and returns the aggregator
+// that holds the evidence: agg, or the one it was read again into (see
+// readInto).
+func readReports(ctx context.Context, env Env, cfg config.Config, dir string, s source.Sources, agg *tlsrpt.Aggregator) (*tlsrpt.Aggregator, diag.List) {
+	return readInto(ctx, env, newReader(env, cfg, dir, s), s, agg)
 }
 
-// reader reads report sources in parallel into an aggregator: one worker
-// per core, each with its own decoder, so memory stays bounded by the
-// aggregator's evidence, never by the number of reports.
-type reader struct {
-	dir     string // sources below it are shown relative to it
-	agg     *tlsrpt.Aggregator
-	fetcher reportFetcher // nil: URLs cannot be read
-	token   string
-	// tokenHosts are the hosts the token may go to: those of the
-	// configured report URLs.
-	tokenHosts map[string]bool
-	// evidence, when set, makes the reader read the gate's evidence:
-	// the files it lists come from the base revision.
-	evidence *evidence
-	progress *progress
-
-	mu    sync.Mutex
-	diags diag.List
-}
-
-func (r *reader) read(ctx context.Context, s reportSources) diag.List {
-	batches := make(chan []string, 4)
-	go r.produce(ctx, s, batches)
-	var wg sync.WaitGroup
-	for range readWorkers(len(s.urls)) {
-		wg.Go(func() {
-			w := newReadWorker(r)
-			for batch := range batches {
-				for _, src := range batch {
-					if ctx.Err() == nil {
-						w.one(ctx, src)
-					}
-				}
-			}
-			w.shard.Flush()
-			w.file.closeDir()
-		})
-	}
-	wg.Wait()
-	r.progress.done()
-	return r.diags
-}
-
-// sourceBatch is how many files a worker takes at once: a channel
-// operation per file would cost as much as opening it.
-const sourceBatch = 256
-
-// produce sends the sources to the workers in batches: the files, then
-// the files of each directory as the walk finds them, so that reading
-// starts before a large directory is walked to its end, then each URL on
-// its own, so that fetches run side by side. A file named twice is sent
-// once.
-func (r *reader) produce(ctx context.Context, s reportSources, batches chan<- []string) {
-	defer close(batches)
-	send := func(b []string) bool {
-		select {
-		case batches <- b:
-			return true
-		case <-ctx.Done():
-			return false
+// newReader returns a reader for s. The report token of cfg goes only to
+// the hosts of the https:// report URLs that cfg names (DESIGN §1.11).
+func newReader(env Env, cfg config.Config, dir string, s source.Sources) source.Reader {
+	r := source.Reader{Dir: dir}
+	if len(s.URLs) > 0 {
+		if f := env.reportFetcher(cfg); f != nil {
+			r.Fetcher = f
 		}
 	}
-	for i := 0; i < len(s.files); i += sourceBatch {
-		if !send(s.files[i:min(i+sourceBatch, len(s.files))]) {
-			return
-		}
+	if cfg.ReportsTokenEnv != "" {
+		r.Token = env.getenv(cfg.ReportsTokenEnv)
+		r.TokenHosts = reportHosts(cfg)
 	}
-	if !r.walkDirs(s, send) {
-		return
-	}
-	for _, u := range s.urls {
-		if !send([]string{u}) {
-			return
-		}
-	}
+	return r
 }
 
-// walkDirs walks the directories of s, sending their files in batches.
-// It returns false when the run was cancelled.
-func (r *reader) walkDirs(s reportSources, send func([]string) bool) bool {
-	var seen map[string]bool // only where a file can be found twice
-	if s.overlap() {
-		seen = make(map[string]bool, len(s.files))
-		for _, f := range s.files {
-			seen[f] = true
-		}
+// readInto reads s into agg with r. When reports that share a key but
+// differ were read in an order that counted the one with fewer failures,
+// the sources are read once more into a recount, which counts the other
+// (tlsrpt.Aggregator.Recount); the aggregator returned holds the
+// evidence. Each such pair is a warning, as is a sum held at its maximum
+// or a failure list cut short.
+func readInto(ctx context.Context, env Env, r source.Reader, s source.Sources, agg *tlsrpt.Aggregator) (*tlsrpt.Aggregator, diag.List) {
+	p := newProgress(env)
+	r.Progress = p
+	diags := r.Read(ctx, s, agg)
+	p.done()
+	first := agg
+	if next := agg.Recount(); next != nil {
+		r.Progress = nil
+		r.Read(ctx, s, next) // the same diagnostics again
+		agg = next
 	}
-	var batch []string
-	ok := true
-	for _, d := range s.dirs {
-		found := 0
-		err := walkFiles(d.path, func(path string) {
-			found++
-			if !ok || seen[path] {
-				return
-			}
-			if seen != nil {
-				seen[path] = true
-			}
-			if batch = append(batch, path); len(batch) == sourceBatch {
-				ok, batch = send(batch), nil
-			}
-		})
-		switch {
-		case err != nil:
-			r.add(diag.List{unreadableSource(d.spec, err)})
-		case found == 0:
-			r.add(diag.List{emptySource(d.spec)})
-		}
-	}
-	return ok && (len(batch) == 0 || send(batch))
-}
-
-// readWorker is the state one worker keeps from one source to the next:
-// its decoder and buffer, and its shard of the aggregator, which it
-// flushes at the end (adding to the aggregator itself would take its
-// lock for every report).
-type readWorker struct {
-	r     *reader
-	dec   *tlsrpt.Decoder
-	shard *tlsrpt.Shard
-	file  sourceFile
-	buf   []byte              // a whole file, reused
-	emit  func(tlsrpt.Report) // made once, not once per source
-}
-
-func newReadWorker(r *reader) *readWorker {
-	w := &readWorker{r: r, dec: tlsrpt.NewDecoder(tlsrpt.DefaultLimits()), shard: r.agg.Shard()}
-	w.dec.ReuseReports = true // the shard does not keep them
-	w.emit = func(rep tlsrpt.Report) {
-		w.shard.Add(rep)
-		r.progress.report()
-	}
-	return w
-}
-
-// one decodes one file or URL.
-func (w *readWorker) one(ctx context.Context, src string) {
-	r := w.r
-	var diags diag.List
-	var err error
-	switch f, ok := r.evidence.lookup(src); {
-	case isURL(src):
-		diags, err = w.url(ctx, src)
-	case ok && !sameAsBase(src, f):
-		diags, err = w.base(f)
-	default:
-		diags, err = w.local(src)
-	}
-	if err != nil {
-		r.add(diag.List{fetchDiag(r.display(src), err)})
-		return
-	}
-	r.progress.file()
-	r.add(diags)
-}
-
-// Files up to maxWholeFile bytes, nearly all reports, are read whole
-// into the worker's buffer (one read, and one more that finds the end)
-// and decoded from memory; larger ones are streamed.
-const (
-	firstFileBuffer = 64 << 10
-	maxWholeFile    = 1 << 20
-)
-
-// local decodes a local file.
-func (w *readWorker) local(src string) (diag.List, error) {
-	if err := w.file.openFile(src); err != nil {
-		return nil, err
-	}
-	defer w.file.close()
-	if w.buf == nil {
-		w.buf = make([]byte, firstFileBuffer)
-	}
-	n, complete, err := readWhole(&w.file, &w.buf, maxWholeFile)
-	name := w.r.display(src)
-	switch {
-	case err != nil:
-		// As when streaming: what was read is decoded, then the error
-		// is reported as the decoder's.
-		in := io.MultiReader(bytes.NewReader(w.buf[:n]), failingReader{err})
-		return w.dec.Decode(name, in, w.emit), nil
-	case complete:
-		return w.dec.DecodeBytes(name, w.buf[:n], w.emit), nil
-	}
-	rest := io.MultiReader(bytes.NewReader(w.buf[:n]), &w.file)
-	return w.dec.Decode(name, rest, w.emit), nil
-}
-
-// failingReader fails every read with err.
-type failingReader struct{ err error }
-
-func (f failingReader) Read([]byte) (int, error) { return 0, f.err }
-
-// readWhole reads r into *buf, growing it up to limit bytes, and returns
-// the bytes read and whether that is all of r: false once limit bytes
-// are read, whether or not more follow.
-func readWhole(r io.Reader, buf *[]byte, limit int) (int, bool, error) {
-	n := 0
-	for {
-		if n == len(*buf) {
-			if n >= limit {
-				return n, false, nil
-			}
-			grown := make([]byte, min(2*len(*buf), limit))
-			copy(grown, (*buf)[:n])
-			*buf = grown
-		}
-		m, err := r.Read((*buf)[n:])
-		n += m
-		switch {
-		case err == io.EOF:
-			return n, true, nil
-		case err != nil:
-			return n, false, err
-		}
-	}
-}
-
-// url decodes a report fetched from an https:// URL.
-func (w *readWorker) url(ctx context.Context, src string) (diag.List, error) {
-	if w.r.fetcher == nil {
-		return nil, fmt.Errorf("no fetcher for %s", src)
-	}
-	b, err := w.r.fetcher.Report(ctx, src, w.r.tokenFor(src))
-	if err != nil {
-		return nil, err
-	}
-	return w.dec.DecodeBytes(src, b, w.emit), nil
-}
-
-// base decodes a report file of the base revision that the working tree
-// does not hold unchanged.
-func (w *readWorker) base(f treeFile) (diag.List, error) {
-	b, err := w.r.evidence.fromBase(f, tlsrpt.DefaultMaxSource)
-	if err != nil {
-		return nil, err
-	}
-	return w.dec.DecodeBytes(f.path, b, w.emit), nil
-}
-
-// tokenFor returns the report token for the URL src: the token when src
-// is an https:// URL on a host of a configured report URL, else nothing.
-func (r *reader) tokenFor(src string) string {
-	if r.token == "" || !isURL(src) {
-		return ""
-	}
-	u, err := url.Parse(src)
-	if err != nil || !r.tokenHosts[strings.ToLower(u.Host)] {
-		return ""
-	}
-	return r.token
+	diags = append(diags, conflictDiags(first.Conflicts())...)
+	diags = append(diags, agg.Diagnostics()...) // sums held at their maximum, unlisted failure groups
+	return agg, foldNotices(diags, maxSameNotices)
 }
 
 // reportHosts returns the hosts (with any port) of the https:// report
@@ -283,100 +62,10 @@ func reportHosts(cfg config.Config) map[string]bool {
 	hosts := map[string]bool{}
 	for _, d := range cfg.Domains {
 		for _, spec := range d.Reports {
-			if u, err := url.Parse(spec); err == nil && isURL(spec) && u.Host != "" {
+			if u, err := url.Parse(spec); err == nil && source.IsURL(spec) && u.Host != "" {
 				hosts[strings.ToLower(u.Host)] = true
 			}
 		}
 	}
 	return hosts
 }
-
-// display is the name a source is shown by: repository-relative for
-// files inside the repository.
-func (r *reader) display(src string) string {
-	if isURL(src) || r.dir == "" {
-		return src
-	}
-	if filepath.Separator == '/' && strings.HasPrefix(src, "/") != strings.HasPrefix(r.dir, "/") {
-		return src // what Rel's error would lead to, without making the error
-	}
-	rel, err := filepath.Rel(r.dir, src)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return src
-	}
-	return filepath.ToSlash(rel)
-}
-
-func (r *reader) add(l diag.List) {
-	if len(l) == 0 {
-		return
-	}
-	r.mu.Lock()
-	r.diags = append(r.diags, l...)
-	r.mu.Unlock()
-}
-
-func isURL(src string) bool { return len(src) > 8 && src[:8] == "https://" }
-
-func fetchDiag(src string, err error) diag.Diagnostic {
-	code, hint := diag.ReportSourceUnreadable, "check that the file exists and is readable"
-	if isURL(src) {
-		code, hint = diag.ReportFetchFailed, "check the URL, the token variable named by reports_token_env, and that the server answers 200"
-	}
-	d := diag.New(code, fmt.Sprintf("%s could not be read (%v), so its reports are not counted in the clean window", src, err), hint)
-	d.Subject = src
-	return d
-}
-
-// progress prints counts of files and reports to a terminal, at most a
-// few times a second and only once reading has taken more than a moment;
-// in CI logs (not a terminal) it prints nothing.
-type progress struct {
-	w              io.Writer // nil: silent
-	start          time.Time
-	files, reports atomic.Int64
-	last           atomic.Int64 // unix nanoseconds of the last print
-	printed        atomic.Bool
-}
-
-func newProgress(env Env) *progress {
-	p := &progress{start: time.Now()}
-	if env.IsTerminal != nil && env.IsTerminal() {
-		p.w = env.Stderr
-	}
-	return p
-}
-
-func (p *progress) file()   { p.files.Add(1); p.tick() }
-func (p *progress) report() { p.reports.Add(1); p.tick() }
-
-func (p *progress) tick() {
-	if p.w == nil {
-		return
-	}
-	now := time.Now()
-	last := p.last.Load()
-	if now.Sub(p.start) < time.Second || now.UnixNano()-last < int64(250*time.Millisecond) || !p.last.CompareAndSwap(last, now.UnixNano()) {
-		return
-	}
-	p.printed.Store(true)
-	fmt.Fprintf(p.w, "\rreading reports: %d files, %d reports", p.files.Load(), p.reports.Load())
-}
-
-func (p *progress) done() {
-	if p.w != nil && p.printed.Load() {
-		fmt.Fprintf(p.w, "\rreading reports: %d files, %d reports, done\n", p.files.Load(), p.reports.Load())
-	}
-}
-
-// readWorkers is the number of sources read at once: one per core,
-// plus one for each URL up to maxFetches, whose workers mostly wait for
-// the network. More workers for files would not overlap one worker's
-// system calls with another's decoding (the runtime hands a blocked
-// worker's core to another goroutine only after 20µs, longer than the
-// open, read or close of a small file takes), and goroutines
-// descheduled in the middle of a file only make the run slower.
-func readWorkers(urls int) int { return max(runtime.GOMAXPROCS(0), 1) + min(urls, maxFetches) }
-
-// maxFetches bounds the report URLs fetched at once.
-const maxFetches = 8

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stsgate/stsgate/internal/config"
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/source"
 	"github.com/stsgate/stsgate/internal/zone"
 )
 
@@ -140,7 +141,7 @@ func (r rootFS) escape(name string) error {
 	if err != nil {
 		return nil
 	}
-	if !within(target, dir) {
+	if !source.Within(target, dir) {
 		return errOutsideRepo
 	}
 	return errAbsoluteLink

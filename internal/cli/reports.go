@@ -11,6 +11,7 @@ import (
 	"github.com/stsgate/stsgate/internal/diag"
 	"github.com/stsgate/stsgate/internal/policy"
 	"github.com/stsgate/stsgate/internal/report"
+	"github.com/stsgate/stsgate/internal/source"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
@@ -107,7 +108,7 @@ func openReportsRepo(f *repoFlags) (*repo, diag.List, error) {
 
 // reportsPlan is what a report run reads and for which domains.
 type reportsPlan struct {
-	sources  reportSources
+	sources  source.Sources
 	policies map[string][]string // nil: every domain found
 	diags    diag.List
 }
@@ -124,7 +125,7 @@ func planReports(r *repo, f *reportsFlags, args []string) reportsPlan {
 			}
 		}
 	}
-	p.sources, p.diags = expandSources(f.dir, specs)
+	p.sources, p.diags = source.Expand(f.dir, specs)
 	return p
 }
 
@@ -174,47 +175,6 @@ func parseAsOf(s string, now time.Time) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, usagef("--as-of %q: want RFC 3339 (2026-11-28T00:00:00Z) or a date (2026-11-28)", s)
-}
-
-// readReports reads every source into agg, and returns the aggregator
-// that holds the evidence: agg, or the one it was read again into (see
-// readInto).
-func readReports(ctx context.Context, env Env, cfg config.Config, dir string, s reportSources, agg *tlsrpt.Aggregator) (*tlsrpt.Aggregator, diag.List) {
-	return newReader(env, cfg, dir, s).readInto(ctx, s, agg)
-}
-
-// newReader returns a reader for s. The report token of cfg goes only to
-// the hosts of the https:// report URLs that cfg names (DESIGN §1.11).
-func newReader(env Env, cfg config.Config, dir string, s reportSources) *reader {
-	r := &reader{dir: dir, progress: newProgress(env)}
-	if len(s.urls) > 0 {
-		r.fetcher = env.reportFetcher(cfg)
-	}
-	if cfg.ReportsTokenEnv != "" {
-		r.token = env.getenv(cfg.ReportsTokenEnv)
-		r.tokenHosts = reportHosts(cfg)
-	}
-	return r
-}
-
-// readInto reads s into agg. When reports that share a key but differ
-// were read in an order that counted the one with fewer failures, the
-// sources are read once more into a recount, which counts the other
-// (tlsrpt.Aggregator.Recount); the aggregator returned holds the
-// evidence. Each such pair is a warning, as is a sum held at its maximum
-// or a failure list cut short.
-func (r *reader) readInto(ctx context.Context, s reportSources, agg *tlsrpt.Aggregator) (*tlsrpt.Aggregator, diag.List) {
-	r.agg = agg
-	diags := r.read(ctx, s)
-	if next := agg.Recount(); next != nil {
-		again := &reader{dir: r.dir, agg: next, fetcher: r.fetcher, token: r.token, tokenHosts: r.tokenHosts,
-			evidence: r.evidence.again(), progress: newProgress(Env{})}
-		again.read(ctx, s) // the same diagnostics again
-		agg = next
-	}
-	diags = append(diags, conflictDiags(r.agg.Conflicts())...)
-	diags = append(diags, agg.Diagnostics()...) // sums held at their maximum, unlisted failure groups
-	return agg, foldNotices(diags, maxSameNotices)
 }
 
 // conflictDiags warns about reports that share a key but differ (issue

@@ -1,4 +1,4 @@
-package cli
+package source
 
 import (
 	"context"
@@ -36,8 +36,8 @@ func BenchmarkReadReports(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		agg := tlsrpt.NewAggregator(tlsrpt.Options{AsOf: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)}, nil)
-		r := &reader{agg: agg, progress: &progress{}}
-		if diags := r.read(context.Background(), reportSources{files: files}); len(diags) > 0 {
+		r := &reader{agg: agg}
+		if diags := r.read(context.Background(), Sources{Files: files}); len(diags) > 0 {
 			b.Fatal(diags)
 		}
 	}

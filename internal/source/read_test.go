@@ -1,4 +1,4 @@
-package cli
+package source
 
 import (
 	"bytes"
@@ -104,7 +104,7 @@ func TestDisplay(t *testing.T) {
 		{"/repo", "reports/r.json", "reports/r.json"},
 		{"/repo", "https://r.example/x.json", "https://r.example/x.json"},
 	} {
-		if got := (&reader{dir: tc.dir}).display(tc.src); got != tc.want {
+		if got := (&reader{Reader: Reader{Dir: tc.dir}}).display(tc.src); got != tc.want {
 			t.Errorf("display(%q) in %q = %q, want %q", tc.src, tc.dir, got, tc.want)
 		}
 	}
@@ -165,8 +165,8 @@ func TestReaderRead(t *testing.T) {
 		in.Close()
 	}
 	got := tlsrpt.NewAggregator(opts, nil)
-	r := &reader{dir: dir, agg: got, progress: &progress{}}
-	gotDiags := r.read(context.Background(), reportSources{files: files})
+	r := &reader{Reader: Reader{Dir: dir}, agg: got}
+	gotDiags := r.read(context.Background(), Sources{Files: files})
 
 	bySubject := func(l diag.List) diag.List {
 		return slices.SortedFunc(slices.Values(l), func(a, b diag.Diagnostic) int { return strings.Compare(a.Subject+a.Message, b.Subject+b.Message) })
@@ -186,8 +186,8 @@ func TestReaderRead(t *testing.T) {
 	// and one subdirectory also named on their own: the same reports,
 	// each file read once.
 	walked := tlsrpt.NewAggregator(opts, nil)
-	r = &reader{dir: dir, agg: walked, progress: &progress{}}
-	r.read(context.Background(), reportSources{files: files[:1], dirs: []dirSource{{spec: ".", path: dir}, {spec: "d1", path: filepath.Join(dir, "d1")}}})
+	r = &reader{Reader: Reader{Dir: dir}, agg: walked}
+	r.read(context.Background(), Sources{Files: files[:1], Dirs: []Dir{{Spec: ".", Path: dir}, {Spec: "d1", Path: filepath.Join(dir, "d1")}}})
 	if diff := cmp.Diff(got.Window("example.com"), walked.Window("example.com")); diff != "" {
 		t.Errorf("window (-files +walked directory):\n%s", diff)
 	}
@@ -199,25 +199,25 @@ func TestReaderRead(t *testing.T) {
 
 func TestSourcesOverlap(t *testing.T) {
 	t.Parallel()
-	dirs := func(paths ...string) []dirSource {
-		var d []dirSource
+	dirs := func(paths ...string) []Dir {
+		var d []Dir
 		for _, p := range paths {
-			d = append(d, dirSource{spec: p, path: p})
+			d = append(d, Dir{Spec: p, Path: p})
 		}
 		return d
 	}
 	for _, tc := range []struct {
-		s    reportSources
+		s    Sources
 		want bool
 	}{
-		{reportSources{dirs: dirs("reports")}, false},
-		{reportSources{dirs: dirs("reports", "reports-old"), files: []string{"reportsx/a.json", "a.json"}}, false},
-		{reportSources{dirs: dirs("reports", "reports")}, true},
-		{reportSources{dirs: dirs("reports", "reports/2026")}, true},
-		{reportSources{dirs: dirs("reports/2026", "reports")}, true},
-		{reportSources{dirs: dirs("reports"), files: []string{"reports/2026/a.json"}}, true},
-		{reportSources{dirs: dirs("/"), files: []string{"/a.json"}}, true},
-		{reportSources{files: []string{"a.json", "a.json"}}, false}, // expandSources compacts files
+		{Sources{Dirs: dirs("reports")}, false},
+		{Sources{Dirs: dirs("reports", "reports-old"), Files: []string{"reportsx/a.json", "a.json"}}, false},
+		{Sources{Dirs: dirs("reports", "reports")}, true},
+		{Sources{Dirs: dirs("reports", "reports/2026")}, true},
+		{Sources{Dirs: dirs("reports/2026", "reports")}, true},
+		{Sources{Dirs: dirs("reports"), Files: []string{"reports/2026/a.json"}}, true},
+		{Sources{Dirs: dirs("/"), Files: []string{"/a.json"}}, true},
+		{Sources{Files: []string{"a.json", "a.json"}}, false}, // Expand compacts files
 	} {
 		if got := tc.s.overlap(); got != tc.want {
 			t.Errorf("%+v: overlap() = %v, want %v", tc.s, got, tc.want)

@@ -1,4 +1,7 @@
-package cli
+// Package source reads TLS-RPT report sources (DESIGN §1.1): local
+// files, directories and globs inside the repository, and https:// URLs,
+// decoded by parallel workers into a tlsrpt.Aggregator.
+package source
 
 import (
 	"errors"
@@ -12,31 +15,31 @@ import (
 	"github.com/stsgate/stsgate/internal/diag"
 )
 
-// reportSources are the inputs of a report run: local files (globs
+// Sources are the inputs of a report run: local files (globs
 // already expanded), directories, whose files the reader reads as the
 // walk finds them, and https:// URLs.
-type reportSources struct {
-	files []string // paths as the OS opens them
-	dirs  []dirSource
-	urls  []string
-	local []string // the gate's repository-relative sources, read from the base revision
+type Sources struct {
+	Files []string // paths as the OS opens them
+	Dirs  []Dir
+	URLs  []string
+	Local []string // the gate's repository-relative sources, read from the base revision
 }
 
-// dirSource is a directory named by a source specification.
-type dirSource struct{ spec, path string }
+// Dir is a directory named by a source specification.
+type Dir struct{ Spec, Path string }
 
 // overlap reports whether a directory of s is, or is inside, another
 // one, or holds one of its files: whether the same path can come up
 // twice.
-func (s reportSources) overlap() bool {
-	for i, d := range s.dirs {
-		for j, o := range s.dirs {
-			if i != j && within(d.path, o.path) {
+func (s Sources) overlap() bool {
+	for i, d := range s.Dirs {
+		for j, o := range s.Dirs {
+			if i != j && Within(d.Path, o.Path) {
 				return true
 			}
 		}
-		for _, f := range s.files {
-			if within(f, d.path) {
+		for _, f := range s.Files {
+			if Within(f, d.Path) {
 				return true
 			}
 		}
@@ -44,44 +47,44 @@ func (s reportSources) overlap() bool {
 	return false
 }
 
-// within reports whether the clean path p is dir or inside it.
-func within(p, dir string) bool {
+// Within reports whether the clean path p is dir or inside it.
+func Within(p, dir string) bool {
 	if !strings.HasSuffix(dir, string(filepath.Separator)) {
 		dir += string(filepath.Separator)
 	}
 	return p+string(filepath.Separator) == dir || strings.HasPrefix(p, dir)
 }
 
-// expandSources turns source specifications into files and URLs (DESIGN
+// Expand turns source specifications into files and URLs (DESIGN
 // §1.1): a directory is walked recursively, a glob is expanded, an
 // https:// URL is kept. Relative paths are relative to dir. Specifications
 // that match nothing are diagnostics; the run goes on with the others.
-func expandSources(dir string, specs []string) (reportSources, diag.List) {
-	var s reportSources
+func Expand(dir string, specs []string) (Sources, diag.List) {
+	var s Sources
 	var diags diag.List
 	for _, spec := range specs {
 		switch {
 		case strings.HasPrefix(spec, "https://"):
-			s.urls = append(s.urls, spec)
+			s.URLs = append(s.URLs, spec)
 		case strings.HasPrefix(spec, "http://"):
-			diags.Add(sourceDiag(spec, "is a plain http:// URL; reports are only fetched over https", "use an https:// URL"))
+			diags.Add(Diag(spec, "is a plain http:// URL; reports are only fetched over https", "use an https:// URL"))
 		default:
-			files, dirs, d := expandPath(dir, spec)
-			s.files = append(s.files, files...)
-			s.dirs = append(s.dirs, dirs...)
+			files, dirs, d := ExpandPath(dir, spec)
+			s.Files = append(s.Files, files...)
+			s.Dirs = append(s.Dirs, dirs...)
 			diags = append(diags, d...)
 		}
 	}
-	slices.Sort(s.files)
-	s.files = slices.Compact(s.files)
+	slices.Sort(s.Files)
+	s.Files = slices.Compact(s.Files)
 	return s, diags
 }
 
-// expandPath expands one local source. A relative one names a part of
+// ExpandPath expands one local source. A relative one names a part of
 // the repository and may not lead out of it through a symbolic link
 // (DESIGN §1.11); an absolute one, given on the command line, is used as
 // it is.
-func expandPath(dir, spec string) ([]string, []dirSource, diag.List) {
+func ExpandPath(dir, spec string) ([]string, []Dir, diag.List) {
 	p := spec
 	var inside func(string) bool
 	if !filepath.IsAbs(p) {
@@ -98,9 +101,9 @@ func expandPath(dir, spec string) ([]string, []dirSource, diag.List) {
 	case inside != nil && !inside(p):
 		return nil, nil, diag.List{outsideSource(spec)}
 	case info.IsDir():
-		return nil, []dirSource{{spec: spec, path: p}}, nil
+		return nil, []Dir{{Spec: spec, Path: p}}, nil
 	case !info.Mode().IsRegular():
-		return nil, nil, diag.List{sourceDiag(spec, "is not a regular file", "name a report file or a directory of them")}
+		return nil, nil, diag.List{Diag(spec, "is not a regular file", "name a report file or a directory of them")}
 	}
 	return []string{p}, nil, nil
 }
@@ -108,10 +111,10 @@ func expandPath(dir, spec string) ([]string, []dirSource, diag.List) {
 // expandGlob expands the glob spec, p joined to the repository; matches
 // that lead outside (when inside is set) are left out with one
 // diagnostic.
-func expandGlob(spec, p string, inside func(string) bool) ([]string, []dirSource, diag.List) {
+func expandGlob(spec, p string, inside func(string) bool) ([]string, []Dir, diag.List) {
 	matches, err := filepath.Glob(p)
 	if err != nil || len(matches) == 0 {
-		return nil, nil, diag.List{sourceDiag(spec, "matches no file", "check the pattern; it is relative to the repository")}
+		return nil, nil, diag.List{Diag(spec, "matches no file", "check the pattern; it is relative to the repository")}
 	}
 	var files []string
 	var diags diag.List
@@ -122,7 +125,7 @@ func expandGlob(spec, p string, inside func(string) bool) ([]string, []dirSource
 			}
 			continue
 		}
-		f, _ := walk(m)
+		f, _ := Walk(m)
 		files = append(files, f...)
 	}
 	return files, nil, diags
@@ -142,7 +145,7 @@ func insideOf(dir string) func(string) bool {
 		if err == nil && !filepath.IsAbs(real) {
 			real, err = filepath.Abs(real)
 		}
-		return err == nil && within(real, root)
+		return err == nil && Within(real, root)
 	}
 	return func(p string) bool {
 		if err != nil {
@@ -162,7 +165,7 @@ func insideOf(dir string) func(string) bool {
 // outsideSource is the diagnostic of a source that leads out of the
 // repository.
 func outsideSource(spec string) diag.Diagnostic {
-	return sourceDiag(spec, "leads outside the repository through a symbolic link, which is not followed",
+	return Diag(spec, "leads outside the repository through a symbolic link, which is not followed",
 		"commit the reports inside the repository, or give an absolute path on the command line")
 }
 
@@ -172,12 +175,12 @@ func unreadableSource(spec string, err error) diag.Diagnostic {
 	if errors.Is(err, fs.ErrNotExist) {
 		why = "does not exist"
 	}
-	return sourceDiag(spec, why, "fix the path; it is relative to the repository")
+	return Diag(spec, why, "fix the path; it is relative to the repository")
 }
 
 // walk returns p if it is a file, or every regular file below it if it is
 // a directory.
-func walk(p string) ([]string, error) {
+func Walk(p string) ([]string, error) {
 	var files []string
 	err := walkFiles(p, func(path string) { files = append(files, path) })
 	return files, err
@@ -225,7 +228,7 @@ func walkDir(p string, found func(string)) error {
 	})
 }
 
-func sourceDiag(spec, why, hint string) diag.Diagnostic {
+func Diag(spec, why, hint string) diag.Diagnostic {
 	d := diag.New(diag.ReportSourceUnreadable,
 		fmt.Sprintf("report source %s %s, so its reports are not counted in the clean window", spec, why), hint)
 	d.Subject = spec
