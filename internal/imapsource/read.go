@@ -83,24 +83,46 @@ type wanted struct {
 	size int64
 }
 
-// meta fetches the metadata of uids and decides which bodies to download.
+// meta fetches the metadata of uids and decides which bodies to
+// download: first size and envelope, so that known messages cost nothing
+// more, then the body structure of the rest.
 func (s *session) meta(uids []uint32, st *Stats) ([]wanted, error) {
-	items := []imap.FetchItem{imap.FetchUid, imap.FetchRFC822Size, imap.FetchEnvelope, imap.FetchBodyStructure}
-	var todo []wanted
+	items := []imap.FetchItem{imap.FetchUid, imap.FetchRFC822Size, imap.FetchEnvelope}
+	var unknown []wanted
 	err := s.fetch(uids, items, commandBudget, func(m *imap.Message) {
 		w := wanted{uid: m.Uid, id: messageID(m.Envelope), size: int64(m.Size)}
 		switch {
 		case w.id != "" && s.opts.Skip != nil && s.opts.Skip(w.id):
 			st.Known++
-		case !mayHoldReport(m.BodyStructure):
+		default:
+			unknown = append(unknown, w)
+		}
+	})
+	if err != nil || len(unknown) == 0 {
+		return nil, err
+	}
+	return s.reports(unknown, st)
+}
+
+// reports keeps the messages whose body structure may hold a report and
+// that are not too large.
+func (s *session) reports(ws []wanted, st *Stats) ([]wanted, error) {
+	keep := make(map[uint32]bool, len(ws))
+	items := []imap.FetchItem{imap.FetchUid, imap.FetchBodyStructure}
+	err := s.fetch(uidsOf(ws), items, commandBudget, func(m *imap.Message) {
+		keep[m.Uid] = mayHoldReport(m.BodyStructure)
+	})
+	todo := ws[:0]
+	for _, w := range ws {
+		switch {
+		case !keep[w.uid]:
 			st.NotReport++
 		case w.size > s.opts.MaxMessage:
 			st.Oversize = append(st.Oversize, Oversize{Name: s.name(w.uid), Size: w.size})
 		default:
 			todo = append(todo, w)
 		}
-	})
-	slices.SortFunc(todo, func(a, b wanted) int { return int(a.uid) - int(b.uid) })
+	}
 	return todo, err
 }
 

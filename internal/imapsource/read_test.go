@@ -150,9 +150,12 @@ func TestReadSkip(t *testing.T) {
 	}
 
 	o.Skip = func(string) bool { return true }
-	before := ts.be.bodyCount()
+	before, structures := ts.be.bodyCount(), strings.Count(ts.commands(), "BODYSTRUCTURE")
 	if got, _, err := collect(t, o); err != nil || len(got) != 0 || ts.be.bodyCount() != before {
 		t.Errorf("all known: got %q, err %v, %d body fetches; want none", got, err, ts.be.bodyCount()-before)
+	}
+	if n := strings.Count(ts.commands(), "BODYSTRUCTURE"); n != structures {
+		t.Errorf("all known: %d BODYSTRUCTURE fetches; want none", n-structures)
 	}
 }
 
