@@ -10,6 +10,7 @@ import (
 	"net"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-imap/client"
 	"github.com/emersion/go-sasl"
@@ -82,6 +83,7 @@ type session struct {
 	c       *client.Client
 	stop    func() bool // stops the context watch that closes raw
 	secrets []string
+	in      bool // logged in: close says LOGOUT
 }
 
 // commandBudget is what a command other than a body fetch may read: far
@@ -120,7 +122,7 @@ func (s *session) greet(ctx context.Context) error {
 	if s.url.Security == ImplicitTLS {
 		tc := tls.Client(s.raw, s.tlsConfig())
 		if err := tc.HandshakeContext(ctx); err != nil {
-			return s.fail("tls", ErrTLS, err)
+			return s.fail("TLS handshake", ErrTLS, err)
 		}
 		conn = tc
 	}
@@ -145,13 +147,13 @@ func (s *session) greet(ctx context.Context) error {
 func (s *session) startTLS() error {
 	ok, err := s.c.SupportStartTLS()
 	if err != nil {
-		return s.fail("starttls", ErrConnect, err)
+		return s.fail("STARTTLS", ErrConnect, err)
 	}
 	if !ok {
-		return s.fail("starttls", ErrTLS, errors.New("the server does not offer STARTTLS, and imap:// never sends credentials in plaintext"))
+		return s.fail("STARTTLS", ErrTLS, errors.New("the server does not offer STARTTLS, and imap:// never sends credentials in plaintext"))
 	}
 	if err := s.c.StartTLS(s.tlsConfig()); err != nil {
-		return s.fail("starttls", ErrTLS, err)
+		return s.fail("STARTTLS", ErrTLS, err)
 	}
 	return nil
 }
@@ -189,6 +191,7 @@ func (s *session) login() error {
 	if err != nil {
 		return s.fail("login", ErrAuth, err)
 	}
+	s.in = true
 	return s.idle()
 }
 
@@ -221,7 +224,7 @@ func (s *session) loginPassword() error {
 
 // close logs out politely when the connection still works, then closes it.
 func (s *session) close() {
-	if s.c != nil && s.raw.err() == nil && s.ctx.Err() == nil {
+	if s.in && s.raw.err() == nil && s.ctx.Err() == nil {
 		_ = s.c.Logout()
 	}
 	if s.stop != nil {
@@ -235,7 +238,7 @@ func (s *session) close() {
 // fail builds the source's error for a failed operation, explaining a
 // timeout or a dropped connection by what the connection saw.
 func (s *session) fail(op string, kind, err error) error {
-	e := &Error{Source: s.url.String(), Op: op, Kind: kind, Detail: redact(err.Error(), s.secrets...)}
+	e := &Error{Source: s.url.String(), Op: op, Kind: kind, Detail: capText(redact(err.Error(), s.secrets...))}
 	var ne net.Error
 	switch readErr := s.readErr(); {
 	case s.ctx.Err() != nil:
@@ -248,8 +251,23 @@ func (s *session) fail(op string, kind, err error) error {
 		e.Kind = ErrDropped
 		e.Detail = redact(fmt.Sprintf("the connection ended: %v", readErr), s.secrets...)
 	}
-	e.Hint = hint(e.Kind, s.url.Host)
+	e.Hint = hint(e.Kind, s.url.Host, s.opts.Token != "")
 	return e
+}
+
+// maxDetail caps the text a server can put into an error.
+const maxDetail = 300
+
+// capText shortens s to maxDetail bytes, on a rune boundary.
+func capText(s string) string {
+	if len(s) <= maxDetail {
+		return s
+	}
+	cut := maxDetail
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 func (s *session) readErr() error {
@@ -260,21 +278,24 @@ func (s *session) readErr() error {
 }
 
 func (s *session) timeoutFor(op string) time.Duration {
-	if op == "connect" || op == "tls" {
+	if op == "connect" || op == "TLS handshake" {
 		return s.opts.Timeouts.Connect
 	}
 	return s.opts.Timeouts.Command
 }
 
 // hint says what to do about a failure of class kind.
-func hint(kind error, host string) string {
+func hint(kind error, host string, token bool) string {
 	switch kind {
 	case ErrConnect:
 		return "check the host and port in the URL and that the network allows the connection"
 	case ErrTLS:
 		return "the server must present a certificate for " + host + " that verifies, over TLS 1.2 or later"
 	case ErrAuth:
-		return "check the password in the environment variable named by imap_password_env, or renew the OAuth2 access token named by imap_token_env (access tokens expire, typically after an hour)"
+		if token {
+			return "renew the OAuth2 access token in the environment variable named by imap_token_env (access tokens expire, typically after an hour) and check it grants IMAP access to this user"
+		}
+		return "check the user in the URL and the password in the environment variable named by imap_password_env"
 	case ErrMailbox:
 		return "check the mailbox name in the URL (case and hierarchy separator as the server shows them)"
 	case ErrTimeout:

@@ -22,7 +22,7 @@ var (
 // is removed from anything the server or the network said.
 type Error struct {
 	Source string // the source URL
-	Op     string // connect, tls, starttls, login, examine, search, fetch
+	Op     string // connect, TLS handshake, STARTTLS, login, EXAMINE, SEARCH, FETCH
 	Kind   error  // one of the Err* classes
 	Detail string // what went wrong, secrets removed
 	Hint   string // what to do about it

@@ -35,12 +35,12 @@ func TestReadFailures(t *testing.T) {
 		{name: "expired token OAUTHBEARER", edit: func(o *imapsource.Options) { o.Token = badToken }, want: imapsource.ErrAuth, text: "invalid_token"},
 		{name: "expired token XOAUTH2", kind: xoauth2Only, edit: func(o *imapsource.Options) { o.Token = badToken }, want: imapsource.ErrAuth, text: "login"},
 		{name: "no credentials", edit: func(o *imapsource.Options) { o.Password = "" }, want: imapsource.ErrAuth, text: "imap_password_env"},
-		{name: "missing mailbox", edit: func(o *imapsource.Options) { o.URL = strings.Replace(o.URL, "/INBOX", "/Reports", 1) }, want: imapsource.ErrMailbox, text: "examine"},
+		{name: "missing mailbox", edit: func(o *imapsource.Options) { o.URL = strings.Replace(o.URL, "/INBOX", "/Reports", 1) }, want: imapsource.ErrMailbox, text: "EXAMINE"},
 		{name: "certificate for another name", edit: func(o *imapsource.Options) { o.URL = strings.Replace(o.URL, testHost, "other.example.test", 1) }, want: imapsource.ErrTLS, text: "certificate"},
 		{name: "untrusted certificate", edit: func(o *imapsource.Options) { o.Roots = fetchtest.Must(fetchtest.NewCA()).Pool }, want: imapsource.ErrTLS, text: "certificate"},
-		{name: "untrusted certificate over STARTTLS", kind: startTLS, scheme: "imap", edit: func(o *imapsource.Options) { o.Roots = fetchtest.Must(fetchtest.NewCA()).Pool }, want: imapsource.ErrTLS, text: "starttls"},
+		{name: "untrusted certificate over STARTTLS", kind: startTLS, scheme: "imap", edit: func(o *imapsource.Options) { o.Roots = fetchtest.Must(fetchtest.NewCA()).Pool }, want: imapsource.ErrTLS, text: "STARTTLS"},
 		{name: "no STARTTLS offered", kind: plainOnly, scheme: "imap", want: imapsource.ErrTLS, text: "does not offer STARTTLS"},
-		{name: "imaps to a plaintext server", kind: plainOnly, want: imapsource.ErrTLS, text: "tls"},
+		{name: "imaps to a plaintext server", kind: plainOnly, want: imapsource.ErrTLS, text: "TLS handshake"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,24 +89,20 @@ func cmpOr(a, b string) string {
 }
 
 // TestReadGreetingStall: a server that accepts and never answers fails
-// within the connect timeout.
+// within the connect timeout, with implicit TLS and with STARTTLS.
 func TestReadGreetingStall(t *testing.T) {
 	ln := fetchtest.Must(net.Listen("tcp", "127.0.0.1:0"))
-	t.Cleanup(func() { ln.Close() })
-	accepted := make(chan net.Conn, 1)
+	held := &connList{}
 	go func() {
-		c, err := ln.Accept()
-		if err == nil {
-			accepted <- c // held open, never answered
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held.add(c) // held open, never answered
 		}
 	}()
-	t.Cleanup(func() {
-		select {
-		case c := <-accepted:
-			c.Close()
-		default:
-		}
-	})
+	t.Cleanup(func() { ln.Close(); held.closeAll() })
 	for _, scheme := range []string{"imaps", "imap"} {
 		o := imapsource.Options{
 			URL: scheme + "://u@" + testHost + "/INBOX", Password: testPassword,
@@ -117,13 +113,6 @@ func TestReadGreetingStall(t *testing.T) {
 		}
 		_, _, err := collect(t, o)
 		checkErr(t, err, imapsource.ErrTimeout, "did not answer within 100ms", o.URL)
-		if scheme == "imaps" {
-			go func() {
-				if c, err := ln.Accept(); err == nil {
-					accepted <- c
-				}
-			}()
-		}
 	}
 }
 
@@ -177,7 +166,7 @@ func TestReadDropped(t *testing.T) {
 	ts.be.dropOn, ts.be.drop = 2, ts.conns.closeAll
 	o := ts.options("imaps")
 	got, st, err := collect(t, o)
-	checkErr(t, err, imapsource.ErrDropped, "fetch", o.URL)
+	checkErr(t, err, imapsource.ErrDropped, "FETCH", o.URL)
 	if len(got) != 100 || st.Read != 100 {
 		t.Errorf("got %d messages, stats %+v; want the first batch of 100", len(got), st)
 	}

@@ -61,7 +61,7 @@ func (s *session) search() ([]uint32, error) {
 	// RFC 3501 §6.3.2: EXAMINE selects the mailbox read-only; no
 	// \Recent or \Seen changes.
 	if _, err := s.c.Select(s.url.Mailbox, true); err != nil {
-		return nil, s.fail("examine", ErrMailbox, err)
+		return nil, s.fail("EXAMINE", ErrMailbox, err)
 	}
 	if err := s.idle(); err != nil {
 		return nil, err
@@ -70,7 +70,7 @@ func (s *session) search() ([]uint32, error) {
 	crit.Since = s.opts.Since
 	uids, err := s.c.UidSearch(crit)
 	if err != nil {
-		return nil, s.fail("search", ErrMailbox, err)
+		return nil, s.fail("SEARCH", ErrMailbox, err)
 	}
 	slices.Sort(uids)
 	return slices.Compact(uids), s.idle()
@@ -174,7 +174,7 @@ func (s *session) fetchBodies(ws []wanted, size int64) ([]Message, error) {
 		byUID[m.Uid] = Message{Name: s.name(m.Uid), Body: body}
 	})
 	if err == nil && readErr != nil {
-		err = s.fail("fetch", ErrDropped, readErr)
+		err = s.fail("FETCH", ErrDropped, readErr)
 	}
 	out := make([]Message, 0, len(ws))
 	for _, w := range ws {
@@ -198,7 +198,7 @@ func (s *session) fetch(uids []uint32, items []imap.FetchItem, budget int64, f f
 		f(m)
 	}
 	if err := <-done; err != nil {
-		return s.fail("fetch", ErrDropped, err)
+		return s.fail("FETCH", ErrDropped, err)
 	}
 	return s.idle()
 }
