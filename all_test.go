@@ -22,6 +22,8 @@ const (
 	githubActions = "github.com/sethvargo/go-githubactions"
 	yaml          = "go.yaml.in/yaml/v3"
 	klauspostGzip = "github.com/klauspost/compress"
+	goIMAP        = "github.com/emersion/go-imap"
+	goSASL        = "github.com/emersion/go-sasl"
 )
 
 var pure = []string{"internal/diag", "internal/txtfield"}
@@ -45,6 +47,7 @@ var allowed = map[string][]string{
 	"internal/fetch":             append(slices.Clone(pure), "internal/policy"),
 	"internal/fetch/fetchtest":   pure,
 	"internal/source":            append(slices.Clone(pure), "internal/tlsrpt"),
+	"internal/imapsource":        {goIMAP, goSASL},
 	"internal/markdown":          append(slices.Clone(pure), "internal/tlsrpt"),
 	"internal/report":            append(slices.Clone(pure), "internal/tlsrpt", "internal/markdown", githubActions),
 	"internal/cli": append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone",
@@ -84,7 +87,9 @@ func TestDependencies(t *testing.T) {
 	allowList := []string{
 		miekgDNS, goGitHub, githubActions, yaml, klauspostGzip,
 		"github.com/google/go-cmp", "github.com/rogpeppe/go-internal",
-		"github.com/google/go-querystring", // go-github's own dependency
+		"github.com/google/go-querystring",                                                     // go-github's own dependency
+		goIMAP, goSASL, "github.com/emersion/go-message", "github.com/emersion/go-textwrapper", // go-imap's own
+		"golang.org/x/text", // go-imap's charset decoding
 		"golang.org/x/net", "golang.org/x/sys", "golang.org/x/mod", "golang.org/x/sync", "golang.org/x/tools",
 	}
 	b, err := os.ReadFile("go.mod")
