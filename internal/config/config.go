@@ -50,6 +50,8 @@ type Config struct {
 	File            string // the config file's name; "" when built from defaults
 	Domains         []Domain
 	ReportsTokenEnv string        // environment variable holding a bearer token for https report URLs
+	IMAPPasswordEnv string        // environment variable holding the password of imaps:// report sources
+	IMAPTokenEnv    string        // environment variable holding an OAuth2 access token for them
 	CleanDays       int           // default 14, 1..365
 	MinReportDays   int           // default ceil(CleanDays/2), 1..CleanDays
 	MaxReportLag    time.Duration // default 72h, up to 365 days
@@ -71,7 +73,7 @@ type Domain struct {
 	Policy  string   // repository path of the policy file; default ".well-known/mta-sts.txt"
 	Zone    string   // repository path of a BIND zone file; "" when not given
 	Records *Records // nil when not given
-	Reports []string // local paths, globs and https:// URLs
+	Reports []string // local paths, globs, https:// URLs and imaps:// (or imap://) mailboxes
 }
 
 // Records is an inline DNS declaration. package zone validates the texts.

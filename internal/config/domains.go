@@ -142,7 +142,7 @@ func (d *decoder) reports(n *yaml.Node) []string {
 	var out []string
 	for _, v := range d.texts(n, "reports") {
 		if problem, hint := reportSourceProblem(v.Text); problem != "" {
-			d.add(diag.New(diag.ConfigValue, fmt.Sprintf("report source %s %s", diag.Excerpt(v.Text), problem), hint).
+			d.add(diag.New(diag.ConfigValue, fmt.Sprintf("report source %s %s", diag.Excerpt(withoutPassword(v.Text)), problem), hint).
 				At(v.Pos, endOf(v)))
 			continue
 		}
@@ -172,11 +172,13 @@ func reportSourceProblem(s string) (problem, hint string) {
 	}
 	switch strings.ToLower(scheme) {
 	case "https":
+	case "imaps", "imap":
+		return mailboxProblem(s)
 	case "http":
 		return "uses http://; stsgate fetches reports only over https://, because reports fetched without TLS can be altered on the way and would decide the gate",
 			"Serve the reports over https:// and write the https:// URL."
 	default:
-		return "is neither a repository path nor an https:// URL", "Use a path inside the repository or an https:// URL."
+		return "is neither a repository path nor an https:// or imaps:// URL", "Use a path inside the repository, an https:// URL or an imaps://user@host/Mailbox URL."
 	}
 	u, err := url.Parse(s)
 	switch {
@@ -187,4 +189,40 @@ func reportSourceProblem(s string) (problem, hint string) {
 			"Remove user:password@ from the URL and put a bearer token in the environment variable named by reports_token_env."
 	}
 	return "", ""
+}
+
+// mailboxProblem checks an imaps:// (or imap://, with STARTTLS) mailbox
+// URL: a host, a user, and no password, which belongs in the environment
+// variable named by imap_password_env.
+func mailboxProblem(s string) (problem, hint string) {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || u.Hostname() == "":
+		return "is not a valid mailbox URL", "Write it as imaps://user@host/Mailbox."
+	case u.User == nil || u.User.Username() == "":
+		return "names no user", "Write it as imaps://user@host/Mailbox."
+	}
+	if _, has := u.User.Password(); has {
+		return "holds a password, which anyone who can read the repository can read",
+			"Remove :password from the URL and put it in the environment variable named by imap_password_env."
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "has a query or fragment, which a mailbox URL does not take", "Write it as imaps://user@host/Mailbox."
+	}
+	return "", ""
+}
+
+// withoutPassword returns the URL s with the password of its user info,
+// if any, replaced by "…": a message must not repeat a secret, even one
+// committed by mistake.
+func withoutPassword(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, has := u.User.Password(); !has {
+		return s
+	}
+	u.User = url.UserPassword(u.User.Username(), "…")
+	return u.String()
 }

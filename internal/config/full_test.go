@@ -46,6 +46,8 @@ func TestParseFull(t *testing.T) {
 				Records: &Records{MX: []Value{{".", diag.Pos{Line: 15, Column: 21}, true}}}},
 		},
 		ReportsTokenEnv: "TLSRPT_TOKEN",
+		IMAPPasswordEnv: "TLSRPT_IMAP_PASSWORD",
+		IMAPTokenEnv:    "TLSRPT_IMAP_TOKEN",
 		CleanDays:       21,
 		MinReportDays:   11,
 		MaxReportLag:    36 * time.Hour,

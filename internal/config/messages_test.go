@@ -27,6 +27,12 @@ func TestMessages(t *testing.T) {
 		{"no suggestion for short key", "known_senders: [{mx: a.example}]\n", `unknown key "mx" in a known_senders entry`, "The keys allowed here are org, ip.", "Did you mean"},
 		{"U-label", "domains: [{domain: bücher.example}]\n", "must be written as A-labels (xn--...)", "A-label", ""},
 		{"http", "domains: [{domain: example.com, reports: ['http://r.example/x']}]\n", "only over https://", "https://", ""},
+		{"url password", "domains: [{domain: example.com, reports: ['https://u:hunter2@r.example/x']}]\n", "holds credentials", "reports_token_env", "hunter2"},
+		{"mailbox password", "domains: [{domain: example.com, reports: ['imaps://u:hunter2@mail.example/INBOX']}]\n", "holds a password", "imap_password_env", "hunter2"},
+		{"mailbox user", "domains: [{domain: example.com, reports: ['imaps://mail.example/INBOX']}]\n", "names no user", "imaps://user@host/Mailbox", ""},
+		{"mailbox query", "domains: [{domain: example.com, reports: ['imap://u@mail.example/INBOX?x=1']}]\n", "has a query or fragment", "imaps://user@host/Mailbox", ""},
+		{"secret in env key", "imap_token_env: ya29.abc-def\n", "imap_token_env", "not the secret itself", ""},
+		{"ftp", "domains: [{domain: example.com, reports: ['ftp://r.example/x']}]\n", "neither a repository path nor an https:// or imaps:// URL", "imaps://user@host/Mailbox", ""},
 		{"result type typo", "ignore: [{result_type: sts-policy-invlid, reason: r}]\n", "not a TLS-RPT result type", `Did you mean "sts-policy-invalid"?`, ""},
 		{"result type list", "ignore: [{result_type: other, reason: r}]\n", "not a TLS-RPT result type", "sts-webpki-invalid, no-policy-found.", "Did you mean"},
 		{"duplicate domain", "domains:\n  - domain: example.com\n  - domain: example.com\n", "listed twice (first at line 2)", "Merge", ""},
@@ -56,8 +62,8 @@ func TestMessages(t *testing.T) {
 			if !strings.Contains(strings.ToLower(d.Hint), strings.ToLower(strings.TrimSuffix(tc.hint, "."))) {
 				t.Errorf("Parse(%q) hint %q; want it to contain %q", tc.src, d.Hint, tc.hint)
 			}
-			if tc.notInHint != "" && strings.Contains(d.Hint, tc.notInHint) {
-				t.Errorf("Parse(%q) hint %q; want it not to contain %q", tc.src, d.Hint, tc.notInHint)
+			if tc.notInHint != "" && (strings.Contains(d.Hint, tc.notInHint) || strings.Contains(d.Message, tc.notInHint)) {
+				t.Errorf("Parse(%q) message %q, hint %q; want neither to contain %q", tc.src, d.Message, d.Hint, tc.notInHint)
 			}
 		})
 	}

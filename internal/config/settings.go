@@ -78,7 +78,7 @@ func (d *decoder) topFields(c *Config, st *topState) []field {
 	}
 	return []field{
 		{"domains", func(v *yaml.Node) { c.Domains = d.domains(v) }},
-		{"reports_token_env", func(v *yaml.Node) { c.ReportsTokenEnv = d.envName(v) }},
+		{"reports_token_env", func(v *yaml.Node) { c.ReportsTokenEnv = d.envName(v, "reports_token_env") }},
 		intKey(cleanDaysSetting, &c.CleanDays, &st.cleanDaysBad),
 		{"min_report_days", func(v *yaml.Node) {
 			if n, ok := d.integer(v, minReportDaysSetting); ok {
@@ -99,6 +99,8 @@ func (d *decoder) topFields(c *Config, st *topState) []field {
 		intKey(parallelSetting, &c.Parallel, nil),
 		durationKey(dnsTimeoutSetting, &c.DNSTimeout),
 		durationKey(fetchTimeoutSetting, &c.FetchTimeout),
+		{"imap_password_env", func(v *yaml.Node) { c.IMAPPasswordEnv = d.envName(v, "imap_password_env") }},
+		{"imap_token_env", func(v *yaml.Node) { c.IMAPTokenEnv = d.envName(v, "imap_token_env") }},
 	}
 }
 
@@ -118,15 +120,17 @@ func (d *decoder) checkMinReportDays(c *Config, st topState) {
 	}
 }
 
-// envName decodes reports_token_env.
-func (d *decoder) envName(n *yaml.Node) string {
-	v, ok := d.nonEmpty(n, "reports_token_env")
+// envName decodes key, the name of an environment variable that holds a
+// secret (reports_token_env, imap_password_env, imap_token_env): the
+// secret itself never belongs in the configuration.
+func (d *decoder) envName(n *yaml.Node, key string) string {
+	v, ok := d.nonEmpty(n, key)
 	if !ok {
 		return ""
 	}
 	if p := envNameProblem(v.Text); p != "" {
-		d.report(diag.ConfigValue, n, fmt.Sprintf("reports_token_env %s: %s", diag.Excerpt(v.Text), p),
-			"Name the environment variable that holds the token, such as TLSRPT_TOKEN, not the token itself.")
+		d.report(diag.ConfigValue, n, fmt.Sprintf("%s %s: %s", key, diag.Excerpt(v.Text), p),
+			"Name the environment variable that holds the secret, such as TLSRPT_TOKEN, not the secret itself.")
 		return ""
 	}
 	return v.Text
