@@ -58,6 +58,9 @@ func startLive(t *testing.T, env *testscript.Env) error {
 	}
 	srv := fetchtest.NewServer(policyHandler(filepath.Join(env.WorkDir, "live")), leaf)
 	env.Defer(srv.Close)
+	if err := startIMAP(env, leaf); err != nil {
+		return err
+	}
 	roots := filepath.Join(env.WorkDir, "ca.pem")
 	if err := os.WriteFile(roots, ca.PEM(), 0o644); err != nil {
 		return err
@@ -133,6 +136,7 @@ func testEnv() cli.Env {
 	if addr := os.Getenv("STSGATE_TEST_DNS"); addr != "" {
 		env.NewNetwork = testNetwork(addr)
 	}
+	env.IMAP = testIMAP()
 	return env
 }
 

@@ -22,9 +22,9 @@ func (a *actionRun) check(ctx context.Context, f *checkFlags) (report.Result, in
 	if a.ev.isGateEvent() {
 		configure = func(c *config.Config) {
 			a.in.applyTo(c)
-			if c.ReportsTokenEnv != "" {
-				a.gha.Warningf("mode check on a %s event reads the pull request's configuration, so the report token named by reports_token_env is not sent; the gate mode reads the base configuration and uses it", a.ev.Name)
-				c.ReportsTokenEnv = ""
+			if c.ReportsTokenEnv != "" || c.IMAPPasswordEnv != "" || c.IMAPTokenEnv != "" {
+				a.gha.Warningf("mode check on a %s event reads the pull request's configuration, so the report token and mailbox credentials it names are not sent; the gate mode reads the base configuration and uses them", a.ev.Name)
+				c.ReportsTokenEnv, c.IMAPPasswordEnv, c.IMAPTokenEnv = "", "", ""
 			}
 		}
 	}

@@ -213,7 +213,7 @@ func reportWindows(ctx context.Context, env Env, r *repo, results []domainResult
 		}
 		agg := tlsrpt.NewAggregator(windowOptions(r.cfg, 0, asOf), map[string][]string{d.Name: mx})
 		sources, diags := source.Expand(f.dir, specs)
-		agg, read := readReports(ctx, env, r.cfg, f.dir, sources, agg)
+		agg, read := readReports(ctx, env, r.cfg, f.dir, sources, agg, asOf)
 		diags = append(diags, read...)
 		results[i].diags = append(results[i].diags, diags.ForDomain(d.Name)...)
 		w := agg.Window(d.Name)

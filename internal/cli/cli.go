@@ -5,9 +5,11 @@ package cli
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"time"
 
 	"github.com/stsgate/stsgate/internal/report"
@@ -34,6 +36,15 @@ type Env struct {
 	// NewNetwork builds the resolver and HTTPS client; nil: NewNetwork.
 	// Tests inject loopback servers, their roots and ports through it.
 	NewNetwork func(NetworkOptions) (*Network, error)
+	// IMAP, when set, is how tests reach their mailbox servers.
+	IMAP *IMAPHooks
+}
+
+// IMAPHooks are the test hooks of mailbox sources: the roots of the
+// servers' certificates and the dialer.
+type IMAPHooks struct {
+	Roots *x509.CertPool
+	Dial  func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 func (e Env) now() time.Time {

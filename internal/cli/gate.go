@@ -199,7 +199,7 @@ func (g gateRun) window(ctx context.Context, env Env, base *repo, bd, hd config.
 	agg := tlsrpt.NewAggregator(windowOptions(base.cfg, 0, asOf), map[string][]string{hd.Name: mx})
 	ev := &evidence{rev: g.base, dir: g.flags.dir, expect: map[string]treeFile{}}
 	sources, more := g.evidenceSources(ev, specs)
-	r := newReader(env, base.cfg, g.flags.dir, sources)
+	r := newReader(env, base.cfg, g.flags.dir, sources, asOf)
 	r.Base = ev
 	agg, read := readInto(ctx, env, r, sources, agg)
 	more = append(more, read...)
@@ -228,7 +228,7 @@ func (g gateRun) evidenceSources(ev *evidence, specs []string) (source.Sources, 
 	var s source.Sources
 	var diags diag.List
 	for _, spec := range specs {
-		if source.IsURL(spec) || strings.HasPrefix(spec, "http://") || filepath.IsAbs(spec) {
+		if source.IsURL(spec) || source.IsMailbox(spec) || strings.HasPrefix(spec, "http://") || filepath.IsAbs(spec) {
 			given = append(given, spec)
 			continue
 		}
@@ -244,7 +244,7 @@ func (g gateRun) evidenceSources(ev *evidence, specs []string) (source.Sources, 
 	}
 	more, d := source.Expand(g.flags.dir, given)
 	s.Files = append(s.Files, more.Files...)
-	s.Dirs, s.URLs = more.Dirs, more.URLs
+	s.Dirs, s.URLs, s.Mailboxes = more.Dirs, more.URLs, more.Mailboxes
 	slices.Sort(s.Files)
 	s.Files = slices.Compact(s.Files)
 	return s, append(diags, d...)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/stsgate/stsgate/internal/config"
 	"github.com/stsgate/stsgate/internal/diag"
@@ -14,14 +15,19 @@ import (
 // readReports reads every source into agg, and returns the aggregator
 // that holds the evidence: agg, or the one it was read again into (see
 // readInto).
-func readReports(ctx context.Context, env Env, cfg config.Config, dir string, s source.Sources, agg *tlsrpt.Aggregator) (*tlsrpt.Aggregator, diag.List) {
-	return readInto(ctx, env, newReader(env, cfg, dir, s), s, agg)
+func readReports(ctx context.Context, env Env, cfg config.Config, dir string, s source.Sources, agg *tlsrpt.Aggregator, asOf time.Time) (*tlsrpt.Aggregator, diag.List) {
+	return readInto(ctx, env, newReader(env, cfg, dir, s, asOf), s, agg)
 }
 
-// newReader returns a reader for s. The report token of cfg goes only to
-// the hosts of the https:// report URLs that cfg names (DESIGN §1.11).
-func newReader(env Env, cfg config.Config, dir string, s source.Sources) source.Reader {
+// newReader returns a reader for s, for a window as of asOf. The report
+// token of cfg goes only to the hosts of the https:// report URLs that
+// cfg names, its mailbox credentials only to its mailboxes (DESIGN
+// §1.11).
+func newReader(env Env, cfg config.Config, dir string, s source.Sources, asOf time.Time) source.Reader {
 	r := source.Reader{Dir: dir}
+	if len(s.Mailboxes) > 0 {
+		r.Mailbox = newMailbox(env, cfg, mailboxSince(cfg, asOf))
+	}
 	if len(s.URLs) > 0 {
 		if f := env.reportFetcher(cfg); f != nil {
 			r.Fetcher = f

@@ -64,7 +64,7 @@ func runReports(ctx context.Context, args []string, env Env) (int, error) {
 	plan := planReports(r, &f, fs.Args())
 	agg := tlsrpt.NewAggregator(windowOptions(r.cfg, f.cleanDays, asOf), plan.policies)
 	res := report.Result{Diagnostics: append(cfgDiags, plan.diags...), InlineWindow: true}
-	agg, read := readReports(ctx, env, r.cfg, f.dir, plan.sources, agg)
+	agg, read := readReports(ctx, env, r.cfg, f.dir, plan.sources, agg, asOf)
 	res.Diagnostics = append(res.Diagnostics, read...)
 	for _, d := range agg.Domains() {
 		w := agg.Window(d)

@@ -3,17 +3,21 @@ package diag
 // Report source codes: where reports come from (files, directories, globs,
 // https:// URLs), before any report is decoded.
 const (
-	ReportSourceUnreadable Code = "report-source-unreadable"
-	ReportSourceEmpty      Code = "report-source-empty"
-	ReportKeyConflict      Code = "report-key-conflict"
-	ReportFetchFailed      Code = "report-fetch-failed"
-	ReportDKIMUnverified   Code = "report-dkim-unverified"
-	ReportDKIMFailed       Code = "report-dkim-failed"
+	ReportSourceUnreadable     Code = "report-source-unreadable"
+	ReportSourceEmpty          Code = "report-source-empty"
+	ReportKeyConflict          Code = "report-key-conflict"
+	ReportMailSkipped          Code = "report-mail-skipped"
+	ReportMailboxNoCredentials Code = "report-mailbox-no-credentials"
+	ReportFetchFailed          Code = "report-fetch-failed"
+	ReportDKIMUnverified       Code = "report-dkim-unverified"
+	ReportDKIMFailed           Code = "report-dkim-failed"
 )
 
 var sourceCodes = []Info{
 	{ReportSourceUnreadable, Error, "A report source names nothing readable", ""},
 	{ReportSourceEmpty, Notice, "A report directory holds no files", ""},
+	{ReportMailSkipped, Notice, "Mails in a report mailbox that carry no TLS-RPT report were skipped", "RFC 8460 §5.3"},
+	{ReportMailboxNoCredentials, Warning, "A report mailbox is not read: no password or token in the environment", ""},
 	{ReportKeyConflict, Warning, "Two reports share organization and report-id but differ: the one with more failures counts", "RFC 8460 §4.4"},
 	{ReportFetchFailed, Error, "A report URL could not be fetched", "RFC 8460 §5.4"},
 	{ReportDKIMUnverified, Notice, "Report mail without Authentication-Results: its DKIM signature cannot be judged", "RFC 8460 §3"},

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -33,6 +34,16 @@ type Reader struct {
 	TokenHosts map[string]bool
 	Base       Base     // nil: every file is read from where it lies
 	Progress   Progress // nil: none
+	Mailbox    Mailbox  // nil: mailboxes cannot be read
+}
+
+// Mailbox reads the report mails of a mailbox (Sources.Mailboxes) and
+// passes each on whole, with the name its reports are shown by. It
+// returns what it has to say about the mailbox besides the mails (mails
+// skipped as no report or as too large), and an error when the mailbox
+// could not be read to the end.
+type Mailbox interface {
+	ReadMailbox(ctx context.Context, url string, emit func(name string, body []byte)) (diag.List, error)
 }
 
 // Base gives the gate's evidence (DESIGN §1.5): the files of the base
@@ -71,7 +82,7 @@ func (r *reader) read(ctx context.Context, s Sources) diag.List {
 	batches := make(chan []string, 4)
 	go r.produce(ctx, s, batches)
 	var wg sync.WaitGroup
-	for range Workers(len(s.URLs)) {
+	for range Workers(len(s.URLs) + len(s.Mailboxes)) {
 		wg.Go(func() {
 			w := newReadWorker(r)
 			for batch := range batches {
@@ -116,7 +127,7 @@ func (r *reader) produce(ctx context.Context, s Sources, batches chan<- []string
 	if !r.walkDirs(s, send) {
 		return
 	}
-	for _, u := range s.URLs {
+	for _, u := range slices.Concat(s.URLs, s.Mailboxes) {
 		if !send([]string{u}) {
 			return
 		}
@@ -192,6 +203,8 @@ func (w *readWorker) one(ctx context.Context, src string) {
 	switch base, ok := r.replaced(src); {
 	case IsURL(src):
 		diags, err = w.url(ctx, src)
+	case IsMailbox(src):
+		diags, err = w.mailbox(ctx, src)
 	case ok:
 		diags, err = w.base(base)
 	default:
@@ -281,6 +294,24 @@ func (w *readWorker) url(ctx context.Context, src string) (diag.List, error) {
 	return w.dec.DecodeBytes(src, b, w.emit), nil
 }
 
+// mailbox decodes the report mails of a mailbox. Mails read before an
+// error count; the error is the mailbox's diagnostic.
+func (w *readWorker) mailbox(ctx context.Context, src string) (diag.List, error) {
+	if w.r.Mailbox == nil {
+		return nil, fmt.Errorf("no mailbox reader for %s", src)
+	}
+	var diags diag.List
+	more, err := w.r.Mailbox.ReadMailbox(ctx, src, func(name string, body []byte) {
+		diags = append(diags, w.dec.DecodeBytes(name, body, w.emit)...)
+	})
+	diags = append(diags, more...)
+	if err != nil {
+		w.r.add(diags)
+		return nil, err
+	}
+	return diags, nil
+}
+
 // replaced returns how to read the file src from the base revision, when
 // the gate's Base says it must be.
 func (r *reader) replaced(src string) (func() (string, []byte, error), bool) {
@@ -316,7 +347,7 @@ func (r *reader) tokenFor(src string) string {
 // display is the name a source is shown by: repository-relative for
 // files inside the repository.
 func (r *reader) display(src string) string {
-	if IsURL(src) || r.Dir == "" {
+	if IsURL(src) || IsMailbox(src) || r.Dir == "" {
 		return src
 	}
 	if filepath.Separator == '/' && strings.HasPrefix(src, "/") != strings.HasPrefix(r.Dir, "/") {
@@ -342,8 +373,11 @@ func IsURL(src string) bool { return len(src) > 8 && src[:8] == "https://" }
 
 func fetchDiag(src string, err error) diag.Diagnostic {
 	code, hint := diag.ReportSourceUnreadable, "check that the file exists and is readable"
-	if IsURL(src) {
+	switch {
+	case IsURL(src):
 		code, hint = diag.ReportFetchFailed, "check the URL, the token variable named by reports_token_env, and that the server answers 200"
+	case IsMailbox(src):
+		code, hint = diag.ReportFetchFailed, "check the mailbox URL and the secret in the variable named by imap_password_env or imap_token_env"
 	}
 	d := diag.New(code, fmt.Sprintf("%s could not be read (%v), so its reports are not counted in the clean window", src, err), hint)
 	d.Subject = src

@@ -103,6 +103,8 @@ func TestDisplay(t *testing.T) {
 		{"/repo", "/elsewhere/r.json", "/elsewhere/r.json"},
 		{"/repo", "reports/r.json", "reports/r.json"},
 		{"/repo", "https://r.example/x.json", "https://r.example/x.json"},
+		{".", "imaps://u@mail.example/INBOX", "imaps://u@mail.example/INBOX"},
+		{"/repo", "imap://u@mail.example/Reports", "imap://u@mail.example/Reports"},
 	} {
 		if got := (&reader{Reader: Reader{Dir: tc.dir}}).display(tc.src); got != tc.want {
 			t.Errorf("display(%q) in %q = %q, want %q", tc.src, tc.dir, got, tc.want)

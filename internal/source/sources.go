@@ -22,7 +22,10 @@ type Sources struct {
 	Files []string // paths as the OS opens them
 	Dirs  []Dir
 	URLs  []string
-	Local []string // the gate's repository-relative sources, read from the base revision
+	// Mailboxes are imaps:// (or imap://, with STARTTLS) mailboxes of
+	// report mails, read through Reader.Mailbox.
+	Mailboxes []string
+	Local     []string // the gate's repository-relative sources, read from the base revision
 }
 
 // Dir is a directory named by a source specification.
@@ -66,6 +69,8 @@ func Expand(dir string, specs []string) (Sources, diag.List) {
 		switch {
 		case strings.HasPrefix(spec, "https://"):
 			s.URLs = append(s.URLs, spec)
+		case IsMailbox(spec):
+			s.Mailboxes = append(s.Mailboxes, spec)
 		case strings.HasPrefix(spec, "http://"):
 			diags.Add(Diag(spec, "is a plain http:// URL; reports are only fetched over https", "use an https:// URL"))
 		default:
@@ -242,4 +247,9 @@ func emptySource(spec string) diag.Diagnostic {
 		"commit reports there, or remove the source")
 	d.Subject = spec
 	return d
+}
+
+// IsMailbox reports whether src is an IMAP mailbox URL.
+func IsMailbox(src string) bool {
+	return strings.HasPrefix(src, "imaps://") || strings.HasPrefix(src, "imap://")
 }
