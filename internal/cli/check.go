@@ -63,7 +63,7 @@ func runCheck(ctx context.Context, args []string, env Env) (int, error) {
 func (f *checkFlags) registerCheck(fs *flag.FlagSet) {
 	f.register(fs)
 	fs.StringVar(&f.resolver, "dns-resolver", "", "DNS resolver `host:port` (default: the first nameserver of /etc/resolv.conf)")
-	fs.Var(&f.reports, "reports", "TLS-RPT report `source` (file, directory, glob or https:// URL); repeatable")
+	fs.Var(&f.reports, "reports", "TLS-RPT report `source` (file, directory, glob, https:// URL or imaps:// mailbox); repeatable")
 	fs.StringVar(&f.asOf, "as-of", "", "evaluate the clean window at this `time`: RFC 3339 or YYYY-MM-DD")
 	fs.BoolVar(&f.offline, "offline", false, "do not use the network: check the declared DNS only")
 }

@@ -21,8 +21,10 @@ Reads TLS-RPT reports and computes each domain's clean window: a day-by-day
 table, the failures grouped by result type, sender and MX host, and whether
 the reports have been clean long enough to move the policy to enforce.
 
-SOURCE is a file, a directory (read recursively), a glob or an https:// URL;
-formats are recognised by content (JSON, NDJSON, gzip, zip, e-mail, mbox).
+SOURCE is a file, a directory (read recursively), a glob, an https:// URL
+or an IMAP mailbox (imaps://user@host/Mailbox, read-only; its secret in the
+variable named by imap_password_env or imap_token_env); formats are
+recognised by content (JSON, NDJSON, gzip, zip, e-mail, mbox).
 Without SOURCE the report sources of the configuration are read. Without
 --domain every domain found in the sources is reported.
 
