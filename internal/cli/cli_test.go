@@ -11,6 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/report"
+	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
 func TestParseAsOf(t *testing.T) {
@@ -79,5 +81,33 @@ func TestErrorsAreOneLine(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), `x\n::error::pwned`) {
 		t.Errorf("stderr does not show the escaped input:\n%s", stderr.String())
+	}
+}
+
+// TestReportsVerdict: a source that could not be read makes the run one
+// that could not evaluate, unless what was read fails it anyway (a short
+// streak: the reports not read cannot undo a dirty day).
+func TestReportsVerdict(t *testing.T) {
+	t.Parallel()
+	unread := diag.New(diag.ReportFetchFailed, "https://r.example/x could not be read", "")
+	window := func(reasons ...string) []report.Domain {
+		return []report.Domain{{Domain: "example.com", Window: &tlsrpt.Window{Clean: len(reasons) == 0, Reasons: reasons}}}
+	}
+	for _, tc := range []struct {
+		name    string
+		diags   diag.List
+		domains []report.Domain
+		want    report.Verdict
+	}{
+		{"clean", nil, window(), report.Pass},
+		{"not clean", nil, window(tlsrpt.ReasonReportsStale), report.Fail},
+		{"clean but a source unread", diag.List{unread}, window(), report.Error},
+		{"stale and a source unread", diag.List{unread}, window(tlsrpt.ReasonReportsStale, tlsrpt.ReasonCoverageLow), report.Error},
+		{"dirty and a source unread", diag.List{unread}, window(tlsrpt.ReasonStreakShort), report.Fail},
+		{"an error finding and a source unread", diag.List{unread, diag.New(diag.ReportUnreadable, "x", "")}, window(), report.Fail},
+	} {
+		if got := reportsVerdict(report.Result{Diagnostics: tc.diags, Domains: tc.domains}, diag.Error); got != tc.want {
+			t.Errorf("%s: verdict %s, want %s", tc.name, got, tc.want)
+		}
 	}
 }

@@ -28,7 +28,8 @@ recognised by content (JSON, NDJSON, gzip, zip, e-mail, mbox).
 Without SOURCE the report sources of the configuration are read. Without
 --domain every domain found in the sources is reported.
 
-Exit code 1 when a window is not clean or a report could not be read.
+Exit code 1 when a window is not clean or a report file could not be read;
+3 when a report URL or mailbox could not be read and nothing else failed.
 `
 
 type reportsFlags struct {
@@ -77,15 +78,50 @@ func runReports(ctx context.Context, args []string, env Env) (int, error) {
 }
 
 // reportsVerdict fails when a window is not clean or a finding reaches
-// fail_on.
+// fail_on; a URL or mailbox that could not be read makes the run one that
+// could not evaluate (exit 3), unless what was read fails it anyway.
 func reportsVerdict(res report.Result, failOn diag.Severity) report.Verdict {
-	v := report.VerdictFor(res.Diagnostics, failOn)
-	for _, d := range res.Domains {
-		if d.Window != nil && !d.Window.Clean {
-			v = report.Fail
+	unread := res.Diagnostics.Has(diag.ReportFetchFailed) || res.Diagnostics.Has(diag.ReportMailboxNoCredentials)
+	var others diag.List
+	for _, d := range res.Diagnostics {
+		if d.Code != diag.ReportFetchFailed && d.Code != diag.ReportMailboxNoCredentials {
+			others = append(others, d)
 		}
 	}
+	v := report.VerdictFor(others, failOn)
+	for _, d := range res.Domains {
+		if d.Window != nil && !d.Window.Clean {
+			v = worse(v, windowVerdict(*d.Window, unread))
+		}
+	}
+	if unread && v == report.Pass {
+		return report.Error
+	}
 	return v
+}
+
+// worse returns the verdict that wins: a failure over "could not
+// evaluate", and that over a pass (DESIGN §1.7).
+func worse(a, b report.Verdict) report.Verdict {
+	switch {
+	case a == report.Fail || b == report.Fail:
+		return report.Fail
+	case a == report.Error || b == report.Error:
+		return report.Error
+	}
+	return report.Pass
+}
+
+// windowVerdict judges a window that is not clean. When a source could
+// not be read (a URL or mailbox that failed or stalled), only a short
+// streak is known to fail: the reports not read cannot undo a dirty day,
+// but they could make stale or thin evidence enough, so then the run
+// could not evaluate (exit 3).
+func windowVerdict(w tlsrpt.Window, unread bool) report.Verdict {
+	if !unread || slices.Contains(w.Reasons, tlsrpt.ReasonStreakShort) {
+		return report.Fail
+	}
+	return report.Error
 }
 
 func exitFor(v report.Verdict) int {
