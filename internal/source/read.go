@@ -35,6 +35,10 @@ type Reader struct {
 	Base       Base     // nil: every file is read from where it lies
 	Progress   Progress // nil: none
 	Mailbox    Mailbox  // nil: mailboxes cannot be read
+	// Collect, when set, receives every report read instead of the
+	// aggregator (which may then be nil), from several goroutines at
+	// once; the reports are its to keep.
+	Collect func(tlsrpt.Report)
 }
 
 // Mailbox reads the report mails of a mailbox (Sources.Mailboxes) and
@@ -92,7 +96,9 @@ func (r *reader) read(ctx context.Context, s Sources) diag.List {
 					}
 				}
 			}
-			w.shard.Flush()
+			if w.shard != nil {
+				w.shard.Flush()
+			}
 			w.file.closeDir()
 		})
 	}
@@ -184,10 +190,15 @@ type readWorker struct {
 }
 
 func newReadWorker(r *reader) *readWorker {
-	w := &readWorker{r: r, dec: tlsrpt.NewDecoder(tlsrpt.DefaultLimits()), shard: r.agg.Shard()}
-	w.dec.ReuseReports = true // the shard does not keep them
+	w := &readWorker{r: r, dec: tlsrpt.NewDecoder(tlsrpt.DefaultLimits())}
+	add := r.Collect
+	if add == nil {
+		w.shard = r.agg.Shard()
+		w.dec.ReuseReports = true // the shard does not keep them
+		add = func(rep tlsrpt.Report) { w.shard.Add(rep) }
+	}
 	w.emit = func(rep tlsrpt.Report) {
-		w.shard.Add(rep)
+		add(rep)
 		if r.Progress != nil {
 			r.Progress.Report()
 		}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -196,6 +197,20 @@ func TestReaderRead(t *testing.T) {
 	n1, d1, _ := got.Counts()
 	if n2, d2, _ := walked.Counts(); n1 != n2 || d1 != d2 {
 		t.Errorf("walked directory: %d reports and %d duplicates, want %d and %d", n2, d2, n1, d1)
+	}
+
+	// Collect receives every report, its own to keep: added to an
+	// aggregator afterwards, the same window.
+	var mu sync.Mutex
+	var kept []tlsrpt.Report
+	collect := func(r tlsrpt.Report) { mu.Lock(); kept = append(kept, r); mu.Unlock() }
+	Reader{Dir: dir, Collect: collect}.Read(context.Background(), Sources{Files: files}, nil)
+	collected := tlsrpt.NewAggregator(opts, nil)
+	for _, r := range kept {
+		collected.Add(r)
+	}
+	if diff := cmp.Diff(got.Window("example.com"), collected.Window("example.com")); diff != "" {
+		t.Errorf("window (-aggregated +collected):\n%s", diff)
 	}
 }
 
