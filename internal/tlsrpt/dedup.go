@@ -102,9 +102,12 @@ func failedSessions(r *Report) int64 {
 	return n
 }
 
-// contentHash hashes what r says (everything but where it came from),
-// with the aggregator's secret seed, so that a forged report cannot be
-// made to look the same as the real one. buf is scratch space, reused.
+// contentHash hashes what r says that the window counts (not where it
+// came from, nor contact-info, receiving IP, HELO name, reason code and
+// additional information, which change nothing counted: a summary that
+// leaves them out is the same report), with the aggregator's secret
+// seed, so that a forged report cannot be made to look the same as the
+// real one. buf is scratch space, reused.
 func (a *Aggregator) contentHash(buf *[]byte, r *Report) uint64 {
 	b := (*buf)[:0]
 	str := func(s string) { b = binary.AppendUvarint(b, uint64(len(s))); b = append(b, s...) }
@@ -112,7 +115,6 @@ func (a *Aggregator) contentHash(buf *[]byte, r *Report) uint64 {
 	addr := func(ip netip.Addr) { b, _ = ip.AppendBinary(b); num(int64(ip.BitLen())) }
 	str(r.Organization)
 	str(r.ReportID)
-	str(r.ContactInfo)
 	num(r.Start.UnixNano())
 	num(r.End.UnixNano())
 	for i := range r.Policies {
@@ -134,11 +136,7 @@ func (a *Aggregator) contentHash(buf *[]byte, r *Report) uint64 {
 			str(f.ResultType)
 			addr(f.SendingIP)
 			str(f.ReceivingMX)
-			addr(f.ReceivingIP)
-			str(f.ReceivingHELO)
 			num(f.Sessions)
-			str(f.ReasonCode)
-			str(f.AdditionalInfo)
 		}
 	}
 	*buf = b
