@@ -41,8 +41,9 @@ type entryID struct {
 }
 
 type entry struct {
-	org string
-	rec Record
+	org   string
+	start time.Time // of the report
+	rec   Record
 }
 
 // Add folds r into the month of its first UTC day of every domain it has
@@ -58,7 +59,7 @@ func (s *Set) Add(r tlsrpt.Report) bool {
 	for _, domain := range domains(&r) {
 		mo := s.month(MonthID{domain, m})
 		if _, ok := mo.entries[id]; !ok {
-			mo.entries[id] = entry{org: r.Organization, rec: rec}
+			mo.entries[id] = entry{org: r.Organization, start: r.Start, rec: rec}
 			mo.changed, changed = true, true
 		}
 	}
@@ -78,7 +79,7 @@ func (s *Set) Load(source string, data []byte, lim tlsrpt.Limits) (MonthID, diag
 	for i := range reps {
 		r := &reps[i]
 		rec := record(r)
-		mo.entries[entryID{key: r.Key, digest: digest(r.Organization, &rec)}] = entry{org: r.Organization, rec: rec}
+		mo.entries[entryID{key: r.Key, digest: digest(r.Organization, &rec)}] = entry{org: r.Organization, start: r.Start, rec: rec}
 	}
 	return id, nil
 }
@@ -145,10 +146,4 @@ func validDomain(d string) bool {
 		}
 	}
 	return true
-}
-
-// startOf returns the parsed start of a record written by record.
-func startOf(rec *Record) time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, rec.Start)
-	return t
 }

@@ -35,12 +35,14 @@ type Org struct {
 }
 
 // Record is one report, as tlsrpt normalised it. Key is left out when it
-// is the one tlsrpt derives from organization and report-id.
+// is the one tlsrpt derives from organization and report-id; Start when
+// it is the midnight that begins the record's day, End when it is a day
+// after Start.
 type Record struct {
 	ID       string   `json:"id,omitempty"`
 	Key      string   `json:"key,omitempty"`
-	Start    string   `json:"start"` // RFC 3339, UTC
-	End      string   `json:"end"`   // RFC 3339, UTC, exclusive
+	Start    string   `json:"start,omitempty"` // RFC 3339, UTC
+	End      string   `json:"end,omitempty"`   // RFC 3339, UTC, exclusive
 	Contact  string   `json:"contact,omitempty"`
 	Policies []Policy `json:"policies"`
 }
@@ -74,7 +76,14 @@ func idKey(org, id string) string { return "id:" + org + "\x00" + id }
 
 // record returns r as a record.
 func record(r *tlsrpt.Report) Record {
-	rec := Record{ID: r.ReportID, Key: r.Key, Start: stamp(r.Start), End: stamp(r.End), Contact: r.ContactInfo}
+	rec := Record{ID: r.ReportID, Key: r.Key, Contact: r.ContactInfo}
+	// Most reports cover one whole UTC day (RFC 8460 §4.1).
+	if !r.Start.Equal(dayStart(r.Start)) {
+		rec.Start = stamp(r.Start)
+	}
+	if !r.End.Equal(r.Start.Add(24 * time.Hour)) {
+		rec.End = stamp(r.End)
+	}
 	if r.ReportID != "" && r.Key == idKey(r.Organization, r.ReportID) {
 		rec.Key = ""
 	}

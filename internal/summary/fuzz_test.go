@@ -2,14 +2,19 @@ package summary
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
-// FuzzDecode checks that Decode never panics, gives at most one
+// FuzzDecode checks that parseDocument reads what encoding/json reads,
+// that Decode never panics, gives at most one
 // diagnostic and, for a document it accepts, that folding its reports
 // renders a document that decodes to as many reports and renders again
 // to the same bytes.
@@ -24,7 +29,22 @@ func FuzzDecode(f *testing.F) {
 			f.Add(data)
 		}
 	}
+	// A key given twice: encoding/json decodes the second list of
+	// objects into the first's.
+	f.Add([]byte(`{"schema_version":1,"kind":"stsgate-tlsrpt-summary","domain":"a.b","month":"2026-11",` +
+		`"days":[{"date":"2026-11-01","orgs":[{"org":"x","reports":[]}]}],"days":[{"date":"2026-11-02"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if doc, ok := parseDocument(data); ok {
+			var want Document
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&want); err != nil {
+				t.Fatalf("parseDocument read what encoding/json rejects: %v", err)
+			}
+			if diff := cmp.Diff(want, doc, cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("parseDocument and encoding/json disagree (-json +parseDocument):\n%s", diff)
+			}
+		}
 		var reps []tlsrpt.Report
 		dl := Decode("fuzz.json", data, tlsrpt.Limits{}, func(r tlsrpt.Report) { reps = append(reps, r) })
 		if len(dl) > 1 || (len(dl) == 1 && len(reps) > 0) {

@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"bytes"
 	"strconv"
 	"unicode/utf8"
 )
@@ -22,7 +23,9 @@ type parser struct {
 	scratch []string
 }
 
-// parseDocument parses data into a Document, or reports false.
+// parseDocument parses data into a Document, or reports false. A key
+// given twice whose value is a list of objects makes it give up:
+// encoding/json decodes the second list into the objects of the first.
 func parseDocument(data []byte) (Document, bool) {
 	p := parser{b: data, ok: true, intern: map[string]string{}, lists: map[string][]string{}}
 	var doc Document
@@ -37,7 +40,7 @@ func parseDocument(data []byte) (Document, bool) {
 		case "month":
 			doc.Month = p.str()
 		case "days":
-			doc.Days = nil
+			p.ok = p.ok && doc.Days == nil // a repeated key: see parseDocument
 			p.array(func() { doc.Days = append(doc.Days, p.day()) })
 		default:
 			p.ok = false
@@ -54,7 +57,7 @@ func (p *parser) day() Day {
 		case "date":
 			d.Date = p.str()
 		case "orgs":
-			d.Orgs = nil
+			p.ok = p.ok && d.Orgs == nil // a repeated key: see parseDocument
 			p.array(func() {
 				var o Org
 				p.object(func(key []byte) {
@@ -62,7 +65,7 @@ func (p *parser) day() Day {
 					case "org":
 						o.Org = p.interned()
 					case "reports":
-						o.Reports = nil
+						p.ok = p.ok && o.Reports == nil // a repeated key: see parseDocument
 						p.array(func() { o.Reports = append(o.Reports, p.record()) })
 					default:
 						p.ok = false
@@ -92,7 +95,7 @@ func (p *parser) record() Record {
 		case "contact":
 			r.Contact = p.interned()
 		case "policies":
-			r.Policies = nil
+			p.ok = p.ok && r.Policies == nil // a repeated key: see parseDocument
 			p.array(func() { r.Policies = append(r.Policies, p.policy()) })
 		default:
 			p.ok = false
@@ -110,15 +113,17 @@ func (p *parser) policy() Policy {
 		case "domain":
 			pol.Domain = p.interned()
 		case "policy_string":
+			p.ok = p.ok && pol.PolicyString == nil
 			pol.PolicyString = p.strings()
 		case "mx_host":
+			p.ok = p.ok && pol.MXHost == nil
 			pol.MXHost = p.strings()
 		case "successful":
 			pol.Successful = p.int()
 		case "failed":
 			pol.Failed = p.int()
 		case "failures":
-			pol.Failures = nil
+			p.ok = p.ok && pol.Failures == nil // a repeated key: see parseDocument
 			p.array(func() { pol.Failures = append(pol.Failures, p.failure()) })
 		default:
 			p.ok = false
@@ -160,6 +165,12 @@ func (p *parser) failure() Failure {
 func (p *parser) strings() []string {
 	p.space()
 	start := p.i
+	if end := listEnd(p.b, p.i); end > 0 {
+		if l, ok := p.lists[string(p.b[start:end])]; ok {
+			p.i = end
+			return l
+		}
+	}
 	p.scratch = p.scratch[:0]
 	p.array(func() { p.scratch = append(p.scratch, p.interned()) })
 	if !p.ok || len(p.scratch) == 0 {
@@ -171,6 +182,28 @@ func (p *parser) strings() []string {
 	l := append([]string(nil), p.scratch...)
 	p.lists[string(p.b[start:p.i])] = l
 	return l
+}
+
+// listEnd returns the offset after the list of strings at b[i:], found
+// without reading the strings, or 0 for anything else (escapes too).
+func listEnd(b []byte, i int) int {
+	if i >= len(b) || b[i] != '[' {
+		return 0
+	}
+	in := false
+	for i++; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			in = !in
+		case c == '\\':
+			return 0
+		case c == ']' && !in:
+			return i + 1
+		case !in && c == '{', !in && c == '[':
+			return 0
+		}
+	}
+	return 0
 }
 
 func (p *parser) space() {
@@ -247,24 +280,32 @@ func (p *parser) raw() []byte {
 		p.ok = false
 		return nil
 	}
-	start := p.i
-	for p.i < len(p.b) {
-		switch c := p.b[p.i]; {
-		case c == '"':
-			s := p.b[start:p.i]
-			p.i++
-			if !utf8.Valid(s) {
-				p.ok = false // encoding/json would replace bytes; let it
-			}
-			return s
-		case c == '\\' || c < 0x20:
-			p.ok = false
-			return nil
-		}
-		p.i++
+	n := bytes.IndexByte(p.b[p.i:], '"')
+	if n < 0 {
+		p.ok = false
+		return nil
 	}
-	p.ok = false
-	return nil
+	s := p.b[p.i : p.i+n]
+	p.i += n + 1
+	for _, c := range s {
+		if c < 0x20 || c == '\\' || c >= utf8.RuneSelf {
+			// Escapes, and bytes encoding/json might replace: let it.
+			if c < utf8.RuneSelf || !utf8.Valid(s) || bytes.IndexByte(s, '\\') >= 0 || hasControl(s) {
+				p.ok = false
+			}
+			break
+		}
+	}
+	return s
+}
+
+func hasControl(s []byte) bool {
+	for _, c := range s {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) str() string { return string(p.raw()) }

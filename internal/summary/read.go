@@ -144,6 +144,7 @@ type checker struct {
 	lim    tlsrpt.Limits
 	source string
 	month  time.Time
+	times  map[string]time.Time
 }
 
 func (c *checker) document(doc *Document) ([]tlsrpt.Report, error) {
@@ -155,32 +156,34 @@ func (c *checker) document(doc *Document) ([]tlsrpt.Report, error) {
 		return nil, fmt.Errorf("month %s is not YYYY-MM", diag.Excerpt(doc.Month))
 	}
 	c.month = m
-	var out []tlsrpt.Report
+	n := 0
 	for i := range doc.Days {
-		reps, err := c.day(doc.Domain, &doc.Days[i])
-		if err != nil {
+		for j := range doc.Days[i].Orgs {
+			n += len(doc.Days[i].Orgs[j].Reports)
+		}
+	}
+	out := make([]tlsrpt.Report, 0, n)
+	for i := range doc.Days {
+		var err error
+		if out, err = c.day(out, doc.Domain, &doc.Days[i]); err != nil {
 			return nil, fmt.Errorf("days[%d]%w", i, err)
 		}
-		out = append(out, reps...)
 	}
 	return out, nil
 }
 
-func (c *checker) day(domain string, d *Day) ([]tlsrpt.Report, error) {
+// day appends the reports of d to out.
+func (c *checker) day(out []tlsrpt.Report, domain string, d *Day) ([]tlsrpt.Report, error) {
 	date, err := time.Parse(time.DateOnly, d.Date)
 	if err != nil || date.Year() != c.month.Year() || date.Month() != c.month.Month() {
 		return nil, fmt.Errorf(".date %s is not a date of the month", diag.Excerpt(d.Date))
 	}
-	n := 0
-	for i := range d.Orgs {
-		n += len(d.Orgs[i].Reports)
-	}
-	out := make([]tlsrpt.Report, 0, n)
+	first := len(out)
 	for i := range d.Orgs {
 		o := &d.Orgs[i]
 		for j := range o.Reports {
-			r, err := c.report(o.Org, &o.Reports[j])
-			if err == nil && dayStart(r.Start) != date {
+			r, err := c.report(o.Org, date, &o.Reports[j])
+			if err == nil && !dayStart(r.Start).Equal(date) {
 				err = fmt.Errorf(".start %s is not on the day %s", r.Start.Format(time.RFC3339), d.Date)
 			}
 			if err == nil && !hasDomain(&r, domain) {
@@ -189,7 +192,7 @@ func (c *checker) day(domain string, d *Day) ([]tlsrpt.Report, error) {
 			if err != nil {
 				return nil, fmt.Errorf(".orgs[%d].reports[%d]%w", i, j, err)
 			}
-			r.Source = c.source + "#" + d.Date + "/" + strconv.Itoa(len(out)+1)
+			r.Source = c.source + "#" + d.Date + "/" + strconv.Itoa(len(out)-first+1)
 			out = append(out, r)
 		}
 	}
@@ -207,10 +210,30 @@ func hasDomain(r *tlsrpt.Report, domain string) bool {
 	return false
 }
 
+// time parses an RFC 3339 time in UTC; "" is def. Records of one
+// month share a few dozen times, each parsed once.
+func (c *checker) time(s string, def time.Time) (time.Time, bool) {
+	if s == "" {
+		return def, true
+	}
+	if t, ok := c.times[s]; ok {
+		return t, true
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil || t.Location() != time.UTC {
+		return t, false
+	}
+	if c.times == nil {
+		c.times = map[string]time.Time{}
+	}
+	c.times[s] = t
+	return t, true
+}
+
 // maxRange is the longest date range tlsrpt accepts (RFC 8460 §4.1).
 const maxRange = 31 * 24 * time.Hour
 
-func (c *checker) report(org string, rec *Record) (tlsrpt.Report, error) {
+func (c *checker) report(org string, day time.Time, rec *Record) (tlsrpt.Report, error) {
 	r := tlsrpt.Report{Organization: org, ReportID: rec.ID, ContactInfo: rec.Contact, Key: rec.Key}
 	if r.Key == "" {
 		r.Key = idKey(org, rec.ID)
@@ -218,12 +241,12 @@ func (c *checker) report(org string, rec *Record) (tlsrpt.Report, error) {
 	if err := c.strings(org, rec.ID, rec.Contact); err != nil {
 		return r, err
 	}
-	var err1, err2 error
-	r.Start, err1 = time.Parse(time.RFC3339Nano, rec.Start)
-	r.End, err2 = time.Parse(time.RFC3339Nano, rec.End)
+	var ok1, ok2 bool
+	r.Start, ok1 = c.time(rec.Start, day)
+	r.End, ok2 = c.time(rec.End, r.Start.Add(24*time.Hour))
 	switch {
-	case err1 != nil || err2 != nil || r.Start.Location() != time.UTC || r.End.Location() != time.UTC:
-		return r, fmt.Errorf(": start %s or end %q is not an RFC 3339 time in UTC", diag.Excerpt(rec.Start), diag.Excerpt(rec.End))
+	case !ok1 || !ok2:
+		return r, fmt.Errorf(": start %s or end %s is not an RFC 3339 time in UTC", diag.Excerpt(rec.Start), diag.Excerpt(rec.End))
 	case r.End.Before(r.Start) || r.End.Sub(r.Start) > maxRange:
 		return r, fmt.Errorf(": the range %s to %s is reversed or longer than 31 days", rec.Start, rec.End)
 	case rec.ID == "" && rec.Key == "":

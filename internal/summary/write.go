@@ -68,7 +68,7 @@ func (s *Set) days(id MonthID) []Day {
 	var days []Day
 	for _, eid := range ids {
 		e := mo.entries[eid]
-		date := e.rec.Start[:len("2006-01-02")]
+		date := e.start.Format(time.DateOnly)
 		if len(days) == 0 || days[len(days)-1].Date != date {
 			days = append(days, Day{Date: date})
 		}
@@ -85,7 +85,7 @@ func (s *Set) days(id MonthID) []Day {
 // compareEntries orders records by day, organization, start, end, id,
 // key and digest: a total order, whatever order they were added in.
 func compareEntries(x, y entry, a, b entryID) int {
-	xs, ys := startOf(&x.rec), startOf(&y.rec)
+	xs, ys := x.start, y.start
 	return cmp.Or(dayStart(xs).Compare(dayStart(ys)), cmp.Compare(x.org, y.org), xs.Compare(ys),
 		cmp.Compare(x.rec.End, y.rec.End), cmp.Compare(x.rec.ID, y.rec.ID), cmp.Compare(a.key, b.key),
 		bytes.Compare(a.digest[:], b.digest[:]))
