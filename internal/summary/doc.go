@@ -34,6 +34,14 @@
 // and records sorted, so an unchanged month gives identical bytes and a
 // new day shows in a diff as added lines only.
 //
+// Summaries are recognised by content: Is tells a summary from a report
+// by its "kind", and the caller hands it to Decode instead of the report
+// decoder. Decode reads with a small parser of its own (parse.go), as the
+// gate reads hundreds of summaries on every run, and falls back to
+// encoding/json, which words the errors, for anything unusual. A file
+// that cannot be read, or that breaks the format in any field, gives one
+// diagnostic (summary-invalid, summary-version-unknown) and no report.
+//
 // The package imports only the standard library, diag and tlsrpt; its
 // only I/O is WriteFile.
 package summary

@@ -52,9 +52,12 @@ type entry struct {
 // without a policy-domain (J6), or with one that is not a plain domain
 // name, are kept in the record but file it under no domain.
 func (s *Set) Add(r tlsrpt.Report) bool {
+	m := dayStart(r.Start).Format("2006-01")
+	if r.Key == "" || !validMonth(m) {
+		return false // not from tlsrpt's decoder, which keys every report and reads years 0000-9999
+	}
 	rec := record(&r)
 	id := entryID{key: r.Key, digest: digest(r.Organization, &rec)}
-	m := dayStart(r.Start).Format("2006-01")
 	changed := false
 	for _, domain := range domains(&r) {
 		mo := s.month(MonthID{domain, m})

@@ -16,12 +16,27 @@ import (
 const sniffLen = 512
 
 // Is reports whether data looks like a summary document: a JSON object
-// that names Kind near its start, as Render writes it. The caller then
-// gives it to Decode rather than to the report decoder (summaries are
-// recognised by content, like every report format).
+// whose "kind" is Kind near its start, as Render writes it. The caller
+// then gives it to Decode rather than to the report decoder (summaries
+// are recognised by content, like every report format). A report that
+// merely mentions Kind in a string is not taken for one: inside a JSON
+// string the quotes around "kind" would be escaped.
 func Is(data []byte) bool {
 	head := bytes.TrimLeft(data[:min(len(data), sniffLen)], " \t\r\n")
-	return len(head) > 0 && head[0] == '{' && bytes.Contains(head, []byte(`"`+Kind+`"`))
+	if len(head) == 0 || head[0] != '{' {
+		return false
+	}
+	for rest := head; ; {
+		i := bytes.Index(rest, []byte(`"kind"`))
+		if i < 0 {
+			return false
+		}
+		rest = bytes.TrimLeft(rest[i+len(`"kind"`):], " \t\r\n")
+		if v, ok := bytes.CutPrefix(rest, []byte(":")); ok &&
+			bytes.HasPrefix(bytes.TrimLeft(v, " \t\r\n"), []byte(`"`+Kind+`"`)) {
+			return true
+		}
+	}
 }
 
 // Decode reads one summary document and calls emit with each report it

@@ -94,6 +94,22 @@ func TestDecodeInvalid(t *testing.T) {
 // TestIs checks that reports are not taken for summaries.
 func TestIs(t *testing.T) {
 	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{`{"schema_version": 1, "kind": "stsgate-tlsrpt-summary"}`, true},
+		{"\n {\"kind\"\t:\n\"stsgate-tlsrpt-summary\", \"schema_version\": 7}", true},
+		{`{"organization-name": "x \"kind\": \"stsgate-tlsrpt-summary\""}`, false},
+		{`{"organization-name": "stsgate-tlsrpt-summary"}`, false},
+		{`{"kind": "stsgate-tlsrpt-summary-2"}`, false},
+		{`["kind", "stsgate-tlsrpt-summary"]`, false},
+		{``, false},
+	} {
+		if got := Is([]byte(tc.in)); got != tc.want {
+			t.Errorf("Is(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
 	files, _ := filepath.Glob(filepath.Join(reportDir, "*"))
 	for _, f := range files {
 		data, err := os.ReadFile(f)
