@@ -37,6 +37,7 @@ var allowed = map[string][]string{
 	"internal/policy":            pure,
 	"internal/tlsrpt":            append(slices.Clone(pure), klauspostGzip),
 	"internal/tlsrpt/tlsrpttest": nil,
+	"internal/summary":           {"internal/diag", "internal/tlsrpt"},
 	"internal/cmd/gencorpus":     {"internal/tlsrpt/tlsrpttest"},
 	"internal/cmd/genhostile":    {"internal/tlsrpt", klauspostGzip},
 	"internal/zone":              append(slices.Clone(pure), "internal/policy", miekgDNS),

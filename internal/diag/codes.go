@@ -30,6 +30,7 @@ var catalog = index(
 	consistencyCodes,
 	reportCodes,
 	sourceCodes,
+	summaryCodes,
 	liveCodes,
 	gateCodes,
 	remindCodes,

@@ -231,9 +231,8 @@ func (d *domainAgg) countReport(s dayRange, asOf utcDay) {
 }
 
 // merge adds the evidence of o, a domain's evidence from other reports.
-// Sums add up and ranges widen; a failure's class and ignore reason are
-// those of whichever was recorded first, as when adding reports one by
-// one.
+// Sums add up and ranges widen; a failure's class is the weightier of
+// the two (see plus), as when adding reports one by one.
 func (d *domainAgg) merge(o *domainAgg) {
 	for n, oa := range o.days {
 		a := d.day(n)
@@ -270,11 +269,18 @@ func (d *domainAgg) mergeFailures(into failureSet, o *domainAgg, from failureSet
 	}
 }
 
-// plus returns f with the sessions and days of o added; its class and
-// rule stay those of f, which was recorded first.
+// plus returns f with the sessions and days of o added. Its class is
+// the weightier of the two, whatever order they came in: one group can
+// be reported under an sts and a tlsa entry, or as a no-policy-found
+// entry and an sts detail of that result type, and sources are read in
+// parallel. Its rule is the same for both (ignoredBy sees only the key
+// and the domain).
 func (d *domainAgg) plus(f failureAgg, o *failureAgg) failureAgg {
 	f.sessions = d.sum(f.sessions, o.sessions)
 	f.first, f.last = min(f.first, o.first), max(f.last, o.last)
+	if o.class.outranks(f.class) {
+		f.class = o.class
+	}
 	return f
 }
 

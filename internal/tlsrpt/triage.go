@@ -48,6 +48,16 @@ func (c failureClass) blocks() bool {
 	return c == classOurs || c == classKnownSender || c == classNoPolicy
 }
 
+// outranks reports whether a group with failures of classes c and o
+// takes class c: a class that blocks outranks one that does not, and
+// among those the one listed first above.
+func (c failureClass) outranks(o failureClass) bool {
+	if c.blocks() != o.blocks() {
+		return c.blocks()
+	}
+	return c < o
+}
+
 // oursResultType reports whether rt is one of the RFC 8460 §4.3 result
 // types that name a problem of the receiving domain. (A switch: it is
 // asked for every failure detail of every report, and needs no hash.)

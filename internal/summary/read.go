@@ -1,0 +1,279 @@
+package summary
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/tlsrpt"
+)
+
+// sniffLen is how far into a file Is looks for the kind.
+const sniffLen = 512
+
+// Is reports whether data looks like a summary document: a JSON object
+// whose "kind" is Kind near its start, as Render writes it. The caller
+// then gives it to Decode rather than to the report decoder (summaries
+// are recognised by content, like every report format). A report that
+// merely mentions Kind in a string is not taken for one: inside a JSON
+// string the quotes around "kind" would be escaped.
+func Is(data []byte) bool {
+	head := bytes.TrimLeft(data[:min(len(data), sniffLen)], " \t\r\n")
+	if len(head) == 0 || head[0] != '{' {
+		return false
+	}
+	for rest := head; ; {
+		i := bytes.Index(rest, []byte(`"kind"`))
+		if i < 0 {
+			return false
+		}
+		rest = bytes.TrimLeft(rest[i+len(`"kind"`):], " \t\r\n")
+		if v, ok := bytes.CutPrefix(rest, []byte(":")); ok &&
+			bytes.HasPrefix(bytes.TrimLeft(v, " \t\r\n"), []byte(`"`+Kind+`"`)) {
+			return true
+		}
+	}
+}
+
+// Decode reads one summary document and calls emit with each report it
+// holds, as tlsrpt.Decode would have emitted it from the raw report,
+// except Source: source plus "#<date>/<n>". A document that is not valid
+// JSON, has an unknown schema_version or breaks the format in any field
+// gives one diagnostic naming source and no report at all: a file edited
+// by hand is not half trusted. Limits bound the strings, entries and
+// details it accepts, as for raw reports (RFC 8460 §7: a pull request's
+// files are hostile input).
+func Decode(source string, data []byte, lim tlsrpt.Limits, emit func(tlsrpt.Report)) diag.List {
+	_, reps, err := decode(source, data, lim)
+	if err != nil {
+		return diag.List{invalid(source, err)}
+	}
+	for _, r := range reps {
+		emit(r)
+	}
+	return nil
+}
+
+// errVersion marks a document of a schema_version not read here.
+var errVersion = errors.New("unknown schema_version")
+
+// decode returns the month data holds and its reports.
+func decode(source string, data []byte, lim tlsrpt.Limits) (MonthID, []tlsrpt.Report, error) {
+	doc, err := readDocument(data)
+	if err != nil {
+		return MonthID{}, nil, err
+	}
+	c := checker{lim: withDefaults(lim), source: source}
+	reps, err := c.document(&doc)
+	return MonthID{doc.Domain, doc.Month}, reps, err
+}
+
+// readDocument parses data: with parseDocument when it can, else with
+// encoding/json, which says what is wrong.
+func readDocument(data []byte) (Document, error) {
+	if doc, ok := parseDocument(data); ok && doc.Kind == Kind && doc.SchemaVersion == SchemaVersion {
+		return doc, nil
+	}
+	var doc Document
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&doc)
+	if err == nil && dec.InputOffset() < int64(len(bytes.TrimRight(data, " \t\r\n"))) {
+		err = errors.New("it has data after the document")
+	}
+	// Parsed a second time: an unknown version is the error, not the
+	// fields a newer version has.
+	if herr := checkHead(data); herr != nil {
+		return doc, herr
+	}
+	if err != nil {
+		return doc, jsonError(data, err)
+	}
+	return doc, nil
+}
+
+// checkHead checks kind and schema_version, whatever else data holds.
+func checkHead(data []byte) error {
+	var head struct {
+		SchemaVersion *int   `json:"schema_version"`
+		Kind          string `json:"kind"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		var typ *json.UnmarshalTypeError
+		if !errors.As(err, &typ) {
+			return jsonError(data, err)
+		}
+	}
+	switch {
+	case head.Kind != Kind:
+		return fmt.Errorf("its kind is %s, not %q", diag.Excerpt(head.Kind), Kind)
+	case head.SchemaVersion == nil:
+		return errors.New("it has no schema_version")
+	case *head.SchemaVersion != SchemaVersion:
+		return fmt.Errorf("%w %d: this stsgate reads version %d", errVersion, *head.SchemaVersion, SchemaVersion)
+	}
+	return nil
+}
+
+// jsonError says where data breaks JSON or the document's types.
+func jsonError(data []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Errorf("it is not valid JSON at %s: %v", lineCol(data, syn.Offset), syn)
+	case errors.As(err, &typ):
+		return fmt.Errorf("%s at %s has the wrong type: want a JSON %s", typ.Field, lineCol(data, typ.Offset), typ.Type)
+	}
+	return fmt.Errorf("it is not a summary document: %v", err)
+}
+
+func lineCol(data []byte, off int64) string {
+	off = min(max(off, 0), int64(len(data)))
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := len(before) - bytes.LastIndexByte(before, '\n')
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// invalid is the one diagnostic about a summary that cannot be read.
+func invalid(source string, err error) diag.Diagnostic {
+	code := diag.SummaryInvalid
+	hint := "Summaries are written by stsgate collect, not by hand: restore the file from git, or delete it and collect the month's reports again."
+	if errors.Is(err, errVersion) {
+		code = diag.SummaryVersionUnknown
+		hint = "Update stsgate to the version that wrote the file, or collect the month again with this one."
+	}
+	dg := diag.New(code, fmt.Sprintf("The summary file cannot be read: %v. None of its reports count, so the clean window lacks their days and may look staler or less covered than it is.", err), hint)
+	dg.Subject = source
+	return dg
+}
+
+// checker turns a document's records back into reports, checking every
+// field on the way.
+type checker struct {
+	lim    tlsrpt.Limits
+	source string
+	month  time.Time
+	times  map[string]time.Time
+}
+
+func (c *checker) document(doc *Document) ([]tlsrpt.Report, error) {
+	if !validDomain(doc.Domain) {
+		return nil, fmt.Errorf("domain %s is not a lower-case domain name", diag.Excerpt(doc.Domain))
+	}
+	m, err := time.Parse("2006-01", doc.Month)
+	if err != nil {
+		return nil, fmt.Errorf("month %s is not YYYY-MM", diag.Excerpt(doc.Month))
+	}
+	c.month = m
+	n := 0
+	for i := range doc.Days {
+		for j := range doc.Days[i].Orgs {
+			n += len(doc.Days[i].Orgs[j].Reports)
+		}
+	}
+	out := make([]tlsrpt.Report, 0, n)
+	for i := range doc.Days {
+		var err error
+		if out, err = c.day(out, doc.Domain, &doc.Days[i]); err != nil {
+			return nil, fmt.Errorf("days[%d]%w", i, err)
+		}
+	}
+	return out, nil
+}
+
+// day appends the reports of d to out.
+func (c *checker) day(out []tlsrpt.Report, domain string, d *Day) ([]tlsrpt.Report, error) {
+	date, err := time.Parse(time.DateOnly, d.Date)
+	if err != nil || date.Year() != c.month.Year() || date.Month() != c.month.Month() {
+		return nil, fmt.Errorf(".date %s is not a date of the month", diag.Excerpt(d.Date))
+	}
+	first := len(out)
+	for i := range d.Orgs {
+		o := &d.Orgs[i]
+		for j := range o.Reports {
+			r, err := c.report(o.Org, date, &o.Reports[j])
+			if err == nil && !dayStart(r.Start).Equal(date) {
+				err = fmt.Errorf(".start %s is not on the day %s", r.Start.Format(time.RFC3339), d.Date)
+			}
+			if err == nil && !hasDomain(&r, domain) {
+				err = fmt.Errorf(" has no policy entry for the domain %s", domain)
+			}
+			if err != nil {
+				return nil, fmt.Errorf(".orgs[%d].reports[%d]%w", i, j, err)
+			}
+			r.Source = c.source + "#" + d.Date + "/" + strconv.Itoa(len(out)-first+1)
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func dayStart(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
+
+func hasDomain(r *tlsrpt.Report, domain string) bool {
+	for i := range r.Policies {
+		if r.Policies[i].Domain == domain {
+			return true
+		}
+	}
+	return false
+}
+
+// time parses an RFC 3339 time in UTC; "" is def. Records of one
+// month share a few dozen times, each parsed once.
+func (c *checker) time(s string, def time.Time) (time.Time, bool) {
+	if s == "" {
+		return def, true
+	}
+	if t, ok := c.times[s]; ok {
+		return t, true
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil || t.Location() != time.UTC {
+		return t, false
+	}
+	if c.times == nil {
+		c.times = map[string]time.Time{}
+	}
+	c.times[s] = t
+	return t, true
+}
+
+// maxRange is the longest date range tlsrpt accepts (RFC 8460 §4.1).
+const maxRange = 31 * 24 * time.Hour
+
+func (c *checker) report(org string, day time.Time, rec *Record) (tlsrpt.Report, error) {
+	r := tlsrpt.Report{Organization: org, ReportID: rec.ID, ContactInfo: rec.Contact, Key: rec.Key}
+	if r.Key == "" {
+		r.Key = idKey(org, rec.ID)
+	}
+	if err := c.strings(org, rec.ID, rec.Contact); err != nil {
+		return r, err
+	}
+	var ok1, ok2 bool
+	r.Start, ok1 = c.time(rec.Start, day)
+	r.End, ok2 = c.time(rec.End, r.Start.Add(24*time.Hour))
+	switch {
+	case !ok1 || !ok2:
+		return r, fmt.Errorf(": start %s or end %s is not an RFC 3339 time in UTC", diag.Excerpt(rec.Start), diag.Excerpt(rec.End))
+	case r.End.Before(r.Start) || r.End.Sub(r.Start) > maxRange:
+		return r, fmt.Errorf(": the range %s to %s is reversed or longer than 31 days", rec.Start, rec.End)
+	case rec.ID == "" && rec.Key == "":
+		return r, errors.New(": it has neither id nor key")
+	case len(rec.Policies) == 0 || len(rec.Policies) > c.lim.MaxPolicies:
+		return r, fmt.Errorf(": it has %d policy entries, want 1 to %d", len(rec.Policies), c.lim.MaxPolicies)
+	}
+	r.Policies = make([]tlsrpt.PolicyResult, len(rec.Policies))
+	for i := range rec.Policies {
+		if err := c.policy(&r.Policies[i], &rec.Policies[i]); err != nil {
+			return r, fmt.Errorf(".policies[%d]%w", i, err)
+		}
+	}
+	return r, nil
+}

@@ -1,0 +1,123 @@
+package summary
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/tlsrpt"
+)
+
+// TestDecodeRoundTrip checks that every report comes back from its
+// summary as it went in, but for its source.
+func TestDecodeRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, r := range append(fixtureReports(t), generated(11, 300)...) {
+		var s Set
+		if !s.Add(r) {
+			if len(domains(&r)) == 0 {
+				continue // no domain: no document to go in
+			}
+			t.Fatalf("Add(%s) changed nothing in an empty set", r.Key)
+		}
+		id := s.Changed()[0]
+		var got []tlsrpt.Report
+		if dl := Decode("x.json", s.Render(id), tlsrpt.Limits{}, func(r tlsrpt.Report) { got = append(got, r) }); len(dl) > 0 {
+			t.Fatalf("Decode: %v", dl)
+		}
+		if diff := cmp.Diff([]tlsrpt.Report{r}, got, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(tlsrpt.Report{}, "Source"),
+			cmp.Comparer(func(a, b interface{ String() string }) bool { return a.String() == b.String() })); diff != "" {
+			t.Errorf("report %s from its summary (-want +got):\n%s", r.Key, diff)
+		}
+	}
+}
+
+// TestDecodeInvalid checks that a summary broken by hand gives one
+// diagnostic that names it, and no report, and that the next file is
+// still read.
+func TestDecodeInvalid(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file string
+		code diag.Code
+		says string
+	}{
+		{"truncated.json", diag.SummaryInvalid, "not valid JSON at line"},
+		{"version-2.json", diag.SummaryVersionUnknown, "unknown schema_version 2"},
+		{"no-version.json", diag.SummaryInvalid, "no schema_version"},
+		{"negative-count.json", diag.SummaryInvalid, "days[0].orgs[0].reports[0].policies[0]: a session count is negative"},
+		{"negative-sessions.json", diag.SummaryInvalid, "failures[0].sessions is negative"},
+		{"unknown-field.json", diag.SummaryInvalid, `unknown field "kontakt"`},
+		{"wrong-day.json", diag.SummaryInvalid, "is not on the day 2026-11-08"},
+		{"wrong-month.json", diag.SummaryInvalid, "days[0].date \"2026-11-07\" is not a date of the month"},
+		{"bad-ip.json", diag.SummaryInvalid, `"198.51.100.999" is not an IP address`},
+		{"count-string.json", diag.SummaryInvalid, "days.orgs.reports.policies.successful at line"},
+		{"domain-path.json", diag.SummaryInvalid, `domain "../../etc" is not`},
+		{"trailing.json", diag.SummaryInvalid, "invalid character '{' after top-level value"},
+	}
+	good, err := os.ReadFile(filepath.Join("testdata", "example.com-2026-11.golden.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join("testdata", "invalid", tc.file)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !Is(data) && tc.file != "truncated.json" {
+				t.Errorf("Is(%s) = false: it would be read as a report", tc.file)
+			}
+			n := 0
+			emit := func(tlsrpt.Report) { n++ }
+			dl := Decode(path, data, tlsrpt.Limits{}, emit)
+			if len(dl) != 1 || dl[0].Code != tc.code || dl[0].Subject != path || !strings.Contains(dl[0].Message, tc.says) {
+				t.Fatalf("Decode(%s) = %v, want one %s naming the file and saying %q", tc.file, dl, tc.code, tc.says)
+			}
+			if n != 0 {
+				t.Errorf("Decode(%s) emitted %d reports of a broken file, want none", tc.file, n)
+			}
+			if dl := Decode("good.json", good, tlsrpt.Limits{}, emit); len(dl) != 0 || n == 0 {
+				t.Errorf("the next file gave %v and %d reports", dl, n)
+			}
+		})
+	}
+}
+
+// TestIs checks that reports are not taken for summaries.
+func TestIs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{`{"schema_version": 1, "kind": "stsgate-tlsrpt-summary"}`, true},
+		{"\n {\"kind\"\t:\n\"stsgate-tlsrpt-summary\", \"schema_version\": 7}", true},
+		{`{"organization-name": "x \"kind\": \"stsgate-tlsrpt-summary\""}`, false},
+		{`{"organization-name": "stsgate-tlsrpt-summary"}`, false},
+		{`{"kind": "stsgate-tlsrpt-summary-2"}`, false},
+		{`["kind", "stsgate-tlsrpt-summary"]`, false},
+		{``, false},
+	} {
+		if got := Is([]byte(tc.in)); got != tc.want {
+			t.Errorf("Is(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(reportDir, "*"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if Is(data) {
+			t.Errorf("Is(%s) = true for a report", f)
+		}
+	}
+}
