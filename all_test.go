@@ -47,7 +47,7 @@ var allowed = map[string][]string{
 	"internal/check":             append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone"),
 	"internal/fetch":             append(slices.Clone(pure), "internal/policy"),
 	"internal/fetch/fetchtest":   pure,
-	"internal/source":            append(slices.Clone(pure), "internal/tlsrpt"),
+	"internal/source":            append(slices.Clone(pure), "internal/tlsrpt", "internal/summary"),
 	"internal/imapsource":        {goIMAP, goSASL},
 	"internal/markdown":          append(slices.Clone(pure), "internal/tlsrpt"),
 	"internal/report":            append(slices.Clone(pure), "internal/tlsrpt", "internal/markdown", githubActions),

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/summary"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
@@ -257,10 +258,31 @@ func (w *readWorker) local(src string) (diag.List, error) {
 		in := io.MultiReader(bytes.NewReader(w.buf[:n]), failingReader{err})
 		return w.dec.Decode(name, in, w.emit), nil
 	case complete:
-		return w.dec.DecodeBytes(name, w.buf[:n], w.emit), nil
+		return w.decodeBytes(name, w.buf[:n]), nil
+	case summary.Is(w.buf[:n]):
+		// A summary larger than maxWholeFile is read whole, within
+		// the cap on a source.
+		b, err := io.ReadAll(io.LimitReader(io.MultiReader(bytes.NewReader(w.buf[:n]), &w.file), tlsrpt.DefaultMaxSource+1))
+		if err == nil && int64(len(b)) > tlsrpt.DefaultMaxSource {
+			err = fmt.Errorf("the summary is larger than %d bytes", tlsrpt.DefaultMaxSource)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return w.decodeBytes(name, b), nil
 	}
 	rest := io.MultiReader(bytes.NewReader(w.buf[:n]), &w.file)
 	return w.dec.Decode(name, rest, w.emit), nil
+}
+
+// decodeBytes decodes a source held in memory: a summary document
+// (DESIGN §1.10), recognised by content like every report format, or
+// reports.
+func (w *readWorker) decodeBytes(name string, b []byte) diag.List {
+	if summary.Is(b) {
+		return summary.Decode(name, b, tlsrpt.DefaultLimits(), w.emit)
+	}
+	return w.dec.DecodeBytes(name, b, w.emit)
 }
 
 // failingReader fails every read with err.
@@ -302,7 +324,7 @@ func (w *readWorker) url(ctx context.Context, src string) (diag.List, error) {
 	if err != nil {
 		return nil, err
 	}
-	return w.dec.DecodeBytes(src, b, w.emit), nil
+	return w.decodeBytes(src, b), nil
 }
 
 // mailbox decodes the report mails of a mailbox. Mails read before an
@@ -313,7 +335,7 @@ func (w *readWorker) mailbox(ctx context.Context, src string) (diag.List, error)
 	}
 	var diags diag.List
 	more, err := w.r.Mailbox.ReadMailbox(ctx, src, func(name string, body []byte) {
-		diags = append(diags, w.dec.DecodeBytes(name, body, w.emit)...)
+		diags = append(diags, w.decodeBytes(name, body)...)
 	})
 	diags = append(diags, more...)
 	if err != nil {
@@ -339,7 +361,7 @@ func (w *readWorker) base(read func() (string, []byte, error)) (diag.List, error
 	if err != nil {
 		return nil, err
 	}
-	return w.dec.DecodeBytes(name, b, w.emit), nil
+	return w.decodeBytes(name, b), nil
 }
 
 // tokenFor returns the report token for the URL src: the token when src
