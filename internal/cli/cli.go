@@ -82,6 +82,7 @@ Commands:
   check    lint, then compare with live DNS and the served policy, and the clean window
   reports  read TLS-RPT reports and compute each domain's clean window
   gate     judge a change against its base: flips, id bumps, MX coverage
+  collect  merge new TLS-RPT reports into the monthly summaries to commit
   action   the GitHub Action's entrypoint (inputs from INPUT_* variables)
 
 Run "stsgate <command> --help" for the flags of a command.
@@ -111,6 +112,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		code, err = runCheck(ctx, args[1:], env)
 	case "gate":
 		code, err = runGate(ctx, args[1:], env)
+	case "collect":
+		code, err = runCollect(ctx, args[1:], env)
 	case "action":
 		code, err = runAction(ctx, args[1:], env)
 	case "help", "-h", "-help", "--help":

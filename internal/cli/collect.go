@@ -1,0 +1,184 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/report"
+	"github.com/stsgate/stsgate/internal/source"
+	"github.com/stsgate/stsgate/internal/summary"
+	"github.com/stsgate/stsgate/internal/tlsrpt"
+)
+
+const collectUsage = `Usage: stsgate collect [--dir D] [--config F] [--out DIR] [--dry-run] [--as-of T] [--format text|json|github] [SOURCE...]
+
+Reads TLS-RPT reports from any sources (files, directories, globs, https://
+URLs, imaps:// mailboxes) and merges what is new into the monthly summary
+files under --out (default reports/summary): one file per domain per month,
+<domain>/<YYYY-MM>.json, written atomically with stable ordering, so that a
+month with nothing new is left as it is and a git diff shows only what was
+added. It remembers nothing outside the repository: run again over the same
+mailbox, it changes no file. Summaries are read like any report source, so
+the gate can judge pull requests from them without a secret.
+
+Without SOURCE the report sources of the configuration are read.
+--dry-run says what would be written and writes nothing.
+`
+
+// defaultSummaryDir is where collect writes unless --out says otherwise.
+const defaultSummaryDir = "reports/summary"
+
+type collectFlags struct {
+	repoFlags
+	out    string
+	dryRun bool
+	asOf   string
+}
+
+func runCollect(ctx context.Context, args []string, env Env) (int, error) {
+	var f collectFlags
+	fset := flag.NewFlagSet("collect", flag.ContinueOnError)
+	f.register(fset)
+	fset.StringVar(&f.out, "out", defaultSummaryDir, "summary `directory`, relative to --dir")
+	fset.BoolVar(&f.dryRun, "dry-run", false, "say what would be written, write nothing")
+	fset.StringVar(&f.asOf, "as-of", "", "read mailbox mails for a window as of this `time` (default now)")
+	if err := parseFlagsArgs(fset, args, collectUsage, env); err != nil {
+		return 0, err
+	}
+	if err := f.validate(); err != nil {
+		return 0, err
+	}
+	asOf, err := parseAsOf(f.asOf, env.now())
+	if err != nil {
+		return 0, err
+	}
+	r, cfgDiags, err := openReportsRepo(&f.repoFlags)
+	if err != nil {
+		return 0, err
+	}
+	if cfgDiags.Max() == diag.Error {
+		return ExitUsage, render(env, f.format, report.Result{Verdict: report.Error, Diagnostics: cfgDiags})
+	}
+	out := f.out
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(f.dir, out)
+	}
+	res, lines := collectReports(ctx, env, r, &f, fset.Args(), out, asOf)
+	res.Diagnostics = append(cfgDiags, res.Diagnostics...)
+	for _, l := range lines {
+		fmt.Fprintln(env.Stderr, report.PlainLine(l))
+	}
+	res.Verdict = report.VerdictFor(res.Diagnostics, f.failOn)
+	if res.Diagnostics.Has(diag.ReportFetchFailed) && res.Verdict == report.Pass {
+		res.Verdict = report.Error
+	}
+	return exitFor(res.Verdict), render(env, f.format, res)
+}
+
+// collectReports loads the summaries under out, reads the sources into them and
+// writes the months that changed. It returns the findings and a line per
+// month written.
+func collectReports(ctx context.Context, env Env, r *repo, f *collectFlags, args []string, out string, asOf time.Time) (report.Result, []string) {
+	var set summary.Set
+	diags, broken := loadSummaries(&set, out)
+	specs := args
+	if len(specs) == 0 {
+		for _, d := range r.domains {
+			specs = append(specs, d.Reports...)
+		}
+	}
+	sources, more := source.Expand(f.dir, specs)
+	diags = append(diags, more...)
+	var mu sync.Mutex
+	added := 0
+	rd := newReader(env, r.cfg, f.dir, sources, asOf)
+	rd.Collect = func(rep tlsrpt.Report) {
+		mu.Lock()
+		defer mu.Unlock()
+		if set.Add(rep) {
+			added++
+		}
+	}
+	diags = append(diags, foldNotices(rd.Read(ctx, sources, nil), maxSameNotices)...)
+	lines := writeSummaries(&set, out, f.dryRun, added, broken, &diags)
+	return report.Result{Diagnostics: diags}, lines
+}
+
+// loadSummaries loads the summary files under out into set. A file that
+// cannot be read is a diagnostic, and its month is left alone.
+func loadSummaries(set *summary.Set, out string) (diag.List, map[summary.MonthID]bool) {
+	var diags diag.List
+	broken := map[summary.MonthID]bool{}
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !d.Type().IsRegular() || !strings.HasSuffix(p, ".json") {
+			return err
+		}
+		id := summary.MonthID{Domain: filepath.Base(filepath.Dir(p)), Month: strings.TrimSuffix(d.Name(), ".json")}
+		data, err := readCapped(p, tlsrpt.DefaultMaxSource)
+		if err != nil {
+			diags.Add(source.Diag(p, "cannot be read: "+err.Error(), "fix or remove the file"))
+			broken[id] = true
+			return nil
+		}
+		if _, more := set.Load(p, data, tlsrpt.DefaultLimits()); len(more) > 0 {
+			diags = append(diags, more...)
+			broken[id] = true
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		diags.Add(source.Diag(out, "cannot be read: "+err.Error(), "check the --out directory"))
+	}
+	return diags, broken
+}
+
+// readCapped reads the file p if it holds at most limit bytes.
+func readCapped(p string, limit int64) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(b)) > limit {
+		err = fmt.Errorf("larger than %d bytes", limit)
+	}
+	return b, err
+}
+
+// writeSummaries writes the months of set that changed, atomically, each
+// but those whose file could not be loaded (writing would lose what it
+// held). It returns a line for each month written and one for the total.
+func writeSummaries(set *summary.Set, out string, dryRun bool, added int, broken map[summary.MonthID]bool, diags *diag.List) []string {
+	verb := "wrote"
+	if dryRun {
+		verb = "would write"
+	}
+	var lines []string
+	for _, id := range set.Changed() {
+		p := filepath.Join(out, filepath.FromSlash(id.Path()))
+		switch {
+		case broken[id]:
+			diags.Add(source.Diag(p, "could not be read, so the new reports of its month are not written to it", "fix the file (or remove it to start the month afresh) and collect again"))
+		case dryRun:
+			lines = append(lines, fmt.Sprintf("collect: %s %s", verb, p))
+		default:
+			if err := summary.WriteFile(out, id, set.Render(id)); err != nil {
+				diags.Add(source.Diag(p, "could not be written: "+err.Error(), "check that the summary directory is writable"))
+				continue
+			}
+			lines = append(lines, fmt.Sprintf("collect: %s %s", verb, p))
+		}
+	}
+	return append(lines, fmt.Sprintf("collect: %s new, %s changed", plural(added, "report"), plural(len(set.Changed()), "month")))
+}
