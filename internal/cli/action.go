@@ -64,11 +64,11 @@ func actionMode(input string, ev event) (string, error) {
 			return "", usagef("input mode gate needs a pull_request or merge_group event, not %q", ev.Name)
 		}
 		return "gate", nil
-	case "remind":
+	case "remind", "collect":
 		if ev.isGateEvent() {
 			// The working tree is the pull request's: its configuration
 			// must not steer issue writes (DESIGN §1.11).
-			return "", usagef("input mode remind cannot run on a %s event: it would write issues from the pull request's files; run it on schedule or workflow_dispatch", ev.Name)
+			return "", usagef("input mode %s cannot run on a %s event: it would act on the pull request's files with the workflow's secrets; run it on schedule or workflow_dispatch", input, ev.Name)
 		}
 		return input, nil
 	case "check":
@@ -109,6 +109,8 @@ func (a *actionRun) run(ctx context.Context) (int, error) {
 		res, code, err = a.gate(ctx, &f)
 	case a.mode == "remind":
 		res, code, err = a.remind(ctx, &f)
+	case a.mode == "collect":
+		res, code, err = a.collect(ctx, &f)
 	case a.ev.Name == "push":
 		res, code, err = a.push(ctx, &f)
 	default:

@@ -60,6 +60,13 @@ func (a *actionRun) gate(ctx context.Context, f *checkFlags) (report.Result, int
 	return res, code, err
 }
 
+// collect merges new reports into the summary files (mode: collect); the
+// workflow commits them (docs/workflows/collect.yml).
+func (a *actionRun) collect(ctx context.Context, f *checkFlags) (report.Result, int, error) {
+	cf := collectFlags{repoFlags: f.repoFlags, out: defaultSummaryDir, dryRun: a.in.dryRun}
+	return collectRun(ctx, a.env, &cf, f.reports, a.env.now(), a.in.applyTo, a.env.Stdout)
+}
+
 // api returns a GitHub API client for the run's token and API URL.
 func (a *actionRun) api() (*ghapi.Client, error) {
 	token := a.in.token

@@ -98,6 +98,8 @@ func TestActionMode(t *testing.T) {
 		{"remind", "pull_request", ""},        // the pull request's files must not steer issue writes
 		{"remind", "pull_request_target", ""}, // nor through the base's workflow
 		{"remind", "workflow_dispatch", "remind"},
+		{"collect", "schedule", "collect"},
+		{"collect", "pull_request", ""}, // no secrets for the pull request's files
 	} {
 		got, err := actionMode(tc.input, event{Name: tc.event})
 		if got != tc.want || (err != nil) != (tc.want == "") {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stsgate/stsgate/internal/config"
 	"github.com/stsgate/stsgate/internal/diag"
 	"github.com/stsgate/stsgate/internal/report"
 	"github.com/stsgate/stsgate/internal/source"
@@ -62,27 +63,41 @@ func runCollect(ctx context.Context, args []string, env Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	r, cfgDiags, err := openReportsRepo(&f.repoFlags)
+	res, code, err := collectRun(ctx, env, &f, fset.Args(), asOf, nil, env.Stderr)
 	if err != nil {
 		return 0, err
 	}
+	return code, render(env, f.format, res)
+}
+
+// collectRun is a collect run of the CLI or the Action (mode: collect):
+// configure, when set, adjusts the configuration (the inputs); the lines
+// saying what was written go to log.
+func collectRun(ctx context.Context, env Env, f *collectFlags, args []string, asOf time.Time, configure func(*config.Config), log io.Writer) (report.Result, int, error) {
+	r, cfgDiags, err := openReportsRepo(&f.repoFlags)
+	if err != nil {
+		return report.Result{}, 0, err
+	}
 	if cfgDiags.Max() == diag.Error {
-		return ExitUsage, render(env, f.format, report.Result{Verdict: report.Error, Diagnostics: cfgDiags})
+		return report.Result{Verdict: report.Error, Diagnostics: cfgDiags}, ExitUsage, nil
+	}
+	if configure != nil {
+		configure(&r.cfg)
 	}
 	out := f.out
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(f.dir, out)
 	}
-	res, lines := collectReports(ctx, env, r, &f, fset.Args(), out, asOf)
+	res, lines := collectReports(ctx, env, r, f, args, out, asOf)
 	res.Diagnostics = append(cfgDiags, res.Diagnostics...)
 	for _, l := range lines {
-		fmt.Fprintln(env.Stderr, report.PlainLine(l))
+		fmt.Fprintln(log, report.PlainLine(l))
 	}
 	res.Verdict = report.VerdictFor(res.Diagnostics, f.failOn)
 	if res.Diagnostics.Has(diag.ReportFetchFailed) && res.Verdict == report.Pass {
-		res.Verdict = report.Error
+		res.Verdict = report.Error // a source not read: the summaries may lack its reports
 	}
-	return exitFor(res.Verdict), render(env, f.format, res)
+	return res, exitFor(res.Verdict), nil
 }
 
 // collectReports loads the summaries under out, reads the sources into them and

@@ -62,9 +62,9 @@ func readInputs(get inputGetter) (inputs, error) {
 		}
 	}
 	switch in.mode {
-	case "", "auto", "gate", "check", "remind":
+	case "", "auto", "gate", "check", "remind", "collect":
 	default:
-		return in, usagef("input mode %q: want auto, gate, check or remind", in.mode)
+		return in, usagef("input mode %q: want auto, gate, check, remind or collect", in.mode)
 	}
 	return in, nil
 }
