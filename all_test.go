@@ -53,7 +53,7 @@ var allowed = map[string][]string{
 	"internal/report":            append(slices.Clone(pure), "internal/tlsrpt", "internal/markdown", githubActions),
 	"internal/cli": append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone",
 		"internal/config", "internal/check", "internal/report", "internal/dnsx", "internal/fetch", githubActions,
-		"internal/gate", "internal/ghapi", "internal/remind", "internal/source", "internal/imapsource"),
+		"internal/gate", "internal/ghapi", "internal/remind", "internal/source", "internal/imapsource", "internal/summary"),
 	"internal/gate":         append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone", "internal/check"),
 	"internal/ghapi":        append(slices.Clone(pure), goGitHub),
 	"internal/ghapi/ghfake": append(slices.Clone(pure), goGitHub),
