@@ -176,7 +176,7 @@ func stdlibDocument(t *testing.T, r Result) []byte {
 // and the "[" of "##[" as \u escapes.
 func jsonSafe(b []byte) []byte {
 	pairs := []string{"##[", `##\u005b`}
-	for _, span := range [][2]rune{{0x7f, 0x9f}, {0x061c, 0x061c}, {0x200e, 0x200f}, {0x202a, 0x202e}, {0x2066, 0x2069}} {
+	for _, span := range [][2]rune{{0x7f, 0x9f}, {0x061c, 0x061c}, {0x200e, 0x200f}, {0x2028, 0x2029}, {0x202a, 0x202e}, {0x2066, 0x2069}} {
 		for r := span[0]; r <= span[1]; r++ {
 			pairs = append(pairs, string(r), fmt.Sprintf(`\u%04x`, r))
 		}
