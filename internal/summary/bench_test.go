@@ -6,6 +6,9 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -110,6 +113,37 @@ func BenchmarkDecodeYear(b *testing.B) {
 		}
 		if n != 50*365*4 {
 			b.Fatalf("%d reports, want %d", n, 50*365*4)
+		}
+	}
+}
+
+// BenchmarkDecodeYearWorkers is BenchmarkDecodeYear with one worker per
+// CPU, as the CLI reads its sources.
+func BenchmarkDecodeYearWorkers(b *testing.B) {
+	files := writeYear(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		var wg sync.WaitGroup
+		var n atomic.Int64
+		next := make(chan string)
+		for range runtime.GOMAXPROCS(0) {
+			wg.Go(func() {
+				for f := range next {
+					data, err := os.ReadFile(f)
+					if err != nil {
+						panic(err)
+					}
+					Decode(f, data, tlsrpt.Limits{}, func(tlsrpt.Report) { n.Add(1) })
+				}
+			})
+		}
+		for _, f := range files {
+			next <- f
+		}
+		close(next)
+		wg.Wait()
+		if n.Load() != 50*365*4 {
+			b.Fatalf("%d reports, want %d", n.Load(), 50*365*4)
 		}
 	}
 }
