@@ -19,7 +19,7 @@ var sourceCodes = []Info{
 	{ReportMailSkipped, Notice, "Mails in a report mailbox that carry no TLS-RPT report were skipped", "RFC 8460 §5.3"},
 	{ReportMailboxNoCredentials, Warning, "A report mailbox is not read: no password or token in the environment", ""},
 	{ReportKeyConflict, Warning, "Two reports share organization and report-id but differ: the one with more failures counts", "RFC 8460 §4.4"},
-	{ReportFetchFailed, Error, "A report URL could not be fetched", "RFC 8460 §5.4"},
+	{ReportFetchFailed, Error, "A report URL or mailbox could not be read", "RFC 8460 §5.4"},
 	{ReportDKIMUnverified, Notice, "Report mail without Authentication-Results: its DKIM signature cannot be judged", "RFC 8460 §3"},
 	{ReportDKIMFailed, Warning, "Report mail without a DKIM pass for its submitter: it may be forged", "RFC 8460 §3"},
 }
