@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stsgate/stsgate/internal/config"
@@ -117,15 +118,25 @@ func collectReports(ctx context.Context, env Env, r *repo, f *collectFlags, args
 	var mu sync.Mutex
 	added := 0
 	rd := newReader(env, r.cfg, f.dir, sources, asOf)
-	rd.Collect = func(rep tlsrpt.Report) {
+	rd.Collect = func(rep tlsrpt.Report, messageID string) {
 		mu.Lock()
 		defer mu.Unlock()
-		if set.Add(rep) {
+		if set.AddMail(rep, messageID) {
 			added++
 		}
 	}
+	var known atomic.Int64
+	if mb, ok := rd.Mailbox.(imapMailbox); ok {
+		// Mails whose reports the summaries hold are not downloaded.
+		mb.known = func(id string) bool { mu.Lock(); defer mu.Unlock(); return set.Known(id) }
+		mb.skipped = &known
+		rd.Mailbox = mb
+	}
 	diags = append(diags, foldNotices(rd.Read(ctx, sources, nil), maxSameNotices)...)
 	lines := writeSummaries(&set, out, f.dryRun, added, broken, &diags)
+	if n := known.Load(); n > 0 {
+		lines = append(lines, fmt.Sprintf("collect: %s already in the summaries, not downloaded", plural(int(n), "mail")))
+	}
 	return report.Result{Diagnostics: diags}, lines
 }
 

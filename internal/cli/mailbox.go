@@ -5,11 +5,13 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/stsgate/stsgate/internal/config"
 	"github.com/stsgate/stsgate/internal/diag"
 	"github.com/stsgate/stsgate/internal/imapsource"
+	"github.com/stsgate/stsgate/internal/source"
 )
 
 // imapMailbox reads report mailboxes (imaps://, imap:// with STARTTLS)
@@ -19,6 +21,11 @@ type imapMailbox struct {
 	since           time.Time
 	roots           *x509.CertPool                                                    // nil: the system's
 	dial            func(ctx context.Context, network, addr string) (net.Conn, error) // nil: a net.Dialer
+	// known, when set, tells the mails whose reports the summaries
+	// already hold (by Message-ID): they are not downloaded, only
+	// counted in skipped.
+	known   func(messageID string) bool
+	skipped *atomic.Int64
 }
 
 // newMailbox returns the mailbox reader of cfg: the credentials come from
@@ -45,7 +52,7 @@ func mailboxSince(cfg config.Config, asOf time.Time) time.Time {
 	return asOf.Add(-cfg.MaxReportLag).AddDate(0, 0, -cfg.CleanDays-7)
 }
 
-func (m imapMailbox) ReadMailbox(ctx context.Context, url string, emit func(string, []byte)) (diag.List, error) {
+func (m imapMailbox) ReadMailbox(ctx context.Context, url string, emit func(source.Mail)) (diag.List, error) {
 	if m.password == "" && m.token == "" {
 		d := diag.New(diag.ReportMailboxNoCredentials,
 			fmt.Sprintf("%s is not read: neither the variable named by imap_password_env nor the one named by imap_token_env holds a secret, so its reports are not counted", url),
@@ -54,10 +61,13 @@ func (m imapMailbox) ReadMailbox(ctx context.Context, url string, emit func(stri
 		return diag.List{d}, nil
 	}
 	st, err := imapsource.Read(ctx, imapsource.Options{URL: url, Password: m.password, Token: m.token,
-		Since: m.since, Roots: m.roots, Dial: m.dial}, func(msg imapsource.Message) error {
-		emit(msg.Name, msg.Body)
+		Since: m.since, Roots: m.roots, Dial: m.dial, Skip: m.known}, func(msg imapsource.Message) error {
+		emit(source.Mail{Name: msg.Name, MessageID: msg.MessageID, Body: msg.Body})
 		return nil
 	})
+	if m.skipped != nil {
+		m.skipped.Add(int64(st.Known))
+	}
 	return mailStats(url, st), err
 }
 

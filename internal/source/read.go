@@ -38,17 +38,24 @@ type Reader struct {
 	Mailbox    Mailbox  // nil: mailboxes cannot be read
 	// Collect, when set, receives every report read instead of the
 	// aggregator (which may then be nil), from several goroutines at
-	// once; the reports are its to keep.
-	Collect func(tlsrpt.Report)
+	// once, with the Message-ID of the mail it came in ("" for files
+	// and URLs); the reports are its to keep.
+	Collect func(rep tlsrpt.Report, messageID string)
 }
 
 // Mailbox reads the report mails of a mailbox (Sources.Mailboxes) and
-// passes each on whole, with the name its reports are shown by. It
-// returns what it has to say about the mailbox besides the mails (mails
-// skipped as no report or as too large), and an error when the mailbox
-// could not be read to the end.
+// passes each on whole. It returns what it has to say about the mailbox
+// besides the mails (mails skipped as no report, as too large or as
+// known), and an error when the mailbox could not be read to the end.
 type Mailbox interface {
-	ReadMailbox(ctx context.Context, url string, emit func(name string, body []byte)) (diag.List, error)
+	ReadMailbox(ctx context.Context, url string, emit func(Mail)) (diag.List, error)
+}
+
+// Mail is one mail of a mailbox.
+type Mail struct {
+	Name      string // the name its reports are shown by
+	MessageID string // without angle brackets; "" when it has none
+	Body      []byte // the whole RFC 5322 message
 }
 
 // Base gives the gate's evidence (DESIGN §1.5): the files of the base
@@ -192,19 +199,28 @@ type readWorker struct {
 
 func newReadWorker(r *reader) *readWorker {
 	w := &readWorker{r: r, dec: tlsrpt.NewDecoder(tlsrpt.DefaultLimits())}
-	add := r.Collect
-	if add == nil {
-		w.shard = r.agg.Shard()
-		w.dec.ReuseReports = true // the shard does not keep them
+	w.emit = w.emitFrom("")
+	return w
+}
+
+// emitFrom returns the function that takes the reports of the mail with
+// this Message-ID ("" for files and URLs).
+func (w *readWorker) emitFrom(messageID string) func(tlsrpt.Report) {
+	r := w.r
+	add := func(rep tlsrpt.Report) { r.Collect(rep, messageID) }
+	if r.Collect == nil {
+		if w.shard == nil {
+			w.shard = r.agg.Shard()
+			w.dec.ReuseReports = true // the shard does not keep them
+		}
 		add = func(rep tlsrpt.Report) { w.shard.Add(rep) }
 	}
-	w.emit = func(rep tlsrpt.Report) {
+	return func(rep tlsrpt.Report) {
 		add(rep)
 		if r.Progress != nil {
 			r.Progress.Report()
 		}
 	}
-	return w
 }
 
 // one decodes one file or URL.
@@ -258,7 +274,7 @@ func (w *readWorker) local(src string) (diag.List, error) {
 		in := io.MultiReader(bytes.NewReader(w.buf[:n]), failingReader{err})
 		return w.dec.Decode(name, in, w.emit), nil
 	case complete:
-		return w.decodeBytes(name, w.buf[:n]), nil
+		return w.decodeBytes(name, w.buf[:n], w.emit), nil
 	case summary.Is(w.buf[:n]):
 		// A summary larger than maxWholeFile is read whole, within
 		// the cap on a source.
@@ -269,7 +285,7 @@ func (w *readWorker) local(src string) (diag.List, error) {
 		if err != nil {
 			return nil, err
 		}
-		return w.decodeBytes(name, b), nil
+		return w.decodeBytes(name, b, w.emit), nil
 	}
 	rest := io.MultiReader(bytes.NewReader(w.buf[:n]), &w.file)
 	return w.dec.Decode(name, rest, w.emit), nil
@@ -278,11 +294,11 @@ func (w *readWorker) local(src string) (diag.List, error) {
 // decodeBytes decodes a source held in memory: a summary document
 // (DESIGN §1.10), recognised by content like every report format, or
 // reports.
-func (w *readWorker) decodeBytes(name string, b []byte) diag.List {
+func (w *readWorker) decodeBytes(name string, b []byte, emit func(tlsrpt.Report)) diag.List {
 	if summary.Is(b) {
-		return summary.Decode(name, b, tlsrpt.DefaultLimits(), w.emit)
+		return summary.Decode(name, b, tlsrpt.DefaultLimits(), emit)
 	}
-	return w.dec.DecodeBytes(name, b, w.emit)
+	return w.dec.DecodeBytes(name, b, emit)
 }
 
 // failingReader fails every read with err.
@@ -324,7 +340,7 @@ func (w *readWorker) url(ctx context.Context, src string) (diag.List, error) {
 	if err != nil {
 		return nil, err
 	}
-	return w.decodeBytes(src, b), nil
+	return w.decodeBytes(src, b, w.emit), nil
 }
 
 // mailbox decodes the report mails of a mailbox. Mails read before an
@@ -334,8 +350,12 @@ func (w *readWorker) mailbox(ctx context.Context, src string) (diag.List, error)
 		return nil, fmt.Errorf("no mailbox reader for %s", src)
 	}
 	var diags diag.List
-	more, err := w.r.Mailbox.ReadMailbox(ctx, src, func(name string, body []byte) {
-		diags = append(diags, w.decodeBytes(name, body)...)
+	more, err := w.r.Mailbox.ReadMailbox(ctx, src, func(m Mail) {
+		emit := w.emit
+		if m.MessageID != "" && w.r.Collect != nil {
+			emit = w.emitFrom(m.MessageID)
+		}
+		diags = append(diags, w.decodeBytes(m.Name, m.Body, emit)...)
 	})
 	diags = append(diags, more...)
 	if err != nil {
@@ -361,7 +381,7 @@ func (w *readWorker) base(read func() (string, []byte, error)) (diag.List, error
 	if err != nil {
 		return nil, err
 	}
-	return w.decodeBytes(name, b), nil
+	return w.decodeBytes(name, b, w.emit), nil
 }
 
 // tokenFor returns the report token for the URL src: the token when src

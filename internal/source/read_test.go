@@ -203,7 +203,7 @@ func TestReaderRead(t *testing.T) {
 	// aggregator afterwards, the same window.
 	var mu sync.Mutex
 	var kept []tlsrpt.Report
-	collect := func(r tlsrpt.Report) { mu.Lock(); kept = append(kept, r); mu.Unlock() }
+	collect := func(r tlsrpt.Report, _ string) { mu.Lock(); kept = append(kept, r); mu.Unlock() }
 	Reader{Dir: dir, Collect: collect}.Read(context.Background(), Sources{Files: files}, nil)
 	collected := tlsrpt.NewAggregator(opts, nil)
 	for _, r := range kept {

@@ -33,6 +33,21 @@ func (c *checker) strings(ss ...string) error {
 	return nil
 }
 
+// messageIDs checks a record's Message-IDs: at most maxMessageIDs, each
+// a non-empty string within the limit, sorted and distinct, as Render
+// writes them.
+func (c *checker) messageIDs(ids []string) error {
+	if len(ids) > maxMessageIDs {
+		return fmt.Errorf(": it lists %d message_ids, more than %d", len(ids), maxMessageIDs)
+	}
+	for i, id := range ids {
+		if id == "" || i > 0 && ids[i-1] >= id {
+			return fmt.Errorf(".message_ids[%d] is empty, out of order or repeated", i)
+		}
+	}
+	return c.strings(ids...)
+}
+
 func (c *checker) policy(p *tlsrpt.PolicyResult, rp *Policy) error {
 	*p = tlsrpt.PolicyResult{Type: rp.Type, Domain: rp.Domain, PolicyString: rp.PolicyString, MXHost: rp.MXHost,
 		Successful: rp.Successful, Failed: rp.Failed}

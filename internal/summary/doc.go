@@ -34,6 +34,11 @@
 // and records sorted, so an unchanged month gives identical bytes and a
 // new day shows in a diff as added lines only.
 //
+// A record also lists the Message-IDs of the mails its report came in
+// (Set.AddMail), up to eight: not content, so the gate ignores them,
+// but collect asks Set.Known before downloading a mail, which makes a
+// second run over the same mailbox fetch no message body.
+//
 // Summaries are recognised by content: Is tells a summary from a report
 // by its "kind", and the caller hands it to Decode instead of the report
 // decoder. Decode reads with a small parser of its own (parse.go), as the

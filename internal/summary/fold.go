@@ -26,6 +26,7 @@ func (m MonthID) Path() string { return m.Domain + "/" + m.Month + ".json" }
 // and ready to use. A Set is not safe for concurrent use.
 type Set struct {
 	months map[MonthID]*month
+	mails  map[string]bool // the Message-IDs of every record
 }
 
 type month struct {
@@ -43,7 +44,8 @@ type entryID struct {
 type entry struct {
 	org   string
 	start time.Time // of the report
-	rec   Record
+	rec   Record    // without MessageIDs
+	mails []string  // the record's MessageIDs
 }
 
 // Add folds r into the month of its first UTC day of every domain it has
@@ -51,7 +53,14 @@ type entry struct {
 // same report added again changes nothing (RFC 8460 §4.4; J22). Entries
 // without a policy-domain (J6), or with one that is not a plain domain
 // name, are kept in the record but file it under no domain.
-func (s *Set) Add(r tlsrpt.Report) bool {
+func (s *Set) Add(r tlsrpt.Report) bool { return s.AddMail(r, "") }
+
+// AddMail is Add for a report that came in the mail with this
+// Message-ID (without angle brackets; "" for none): the record
+// remembers it, so that Known tells collect not to download the mail
+// again. A report already held, seen in a new mail, gains its
+// Message-ID, which changes its document.
+func (s *Set) AddMail(r tlsrpt.Report, messageID string) bool {
 	m := dayStart(r.Start).Format("2006-01")
 	if r.Key == "" || !validMonth(m) {
 		return false // not from tlsrpt's decoder, which keys every report and reads years 0000-9999
@@ -61,12 +70,44 @@ func (s *Set) Add(r tlsrpt.Report) bool {
 	changed := false
 	for _, domain := range domains(&r) {
 		mo := s.month(MonthID{domain, m})
-		if _, ok := mo.entries[id]; !ok {
-			mo.entries[id] = entry{org: r.Organization, start: r.Start, rec: rec}
+		e, ok := mo.entries[id]
+		if !ok {
+			e = entry{org: r.Organization, start: r.Start, rec: rec}
+		}
+		mails, added := withMail(e.mails, messageID)
+		if !ok || added {
+			e.mails = mails
+			mo.entries[id] = e
 			mo.changed, changed = true, true
 		}
 	}
+	if changed && messageID != "" {
+		s.knowMail(messageID)
+	}
 	return changed
+}
+
+// withMail returns the sorted list ids with id in it, and whether it
+// was added: not when it is "", already there, or the list is full.
+func withMail(ids []string, id string) ([]string, bool) {
+	i, found := slices.BinarySearch(ids, id)
+	if id == "" || found || len(ids) >= maxMessageIDs {
+		return ids, false
+	}
+	return slices.Insert(slices.Clip(ids), i, id), true
+}
+
+// Known reports whether a record of the set came in the mail with this
+// Message-ID.
+func (s *Set) Known(messageID string) bool { return s.mails[messageID] }
+
+func (s *Set) knowMail(ids ...string) {
+	if s.mails == nil {
+		s.mails = map[string]bool{}
+	}
+	for _, id := range ids {
+		s.mails[id] = true
+	}
 }
 
 // Load adds the records of an existing document to its month, without
@@ -74,7 +115,7 @@ func (s *Set) Add(r tlsrpt.Report) bool {
 // diagnostic; the caller should then not write its month, which would
 // replace what the file held.
 func (s *Set) Load(source string, data []byte, lim tlsrpt.Limits) (MonthID, diag.List) {
-	id, reps, err := decode(source, data, lim)
+	id, reps, mails, err := decode(source, data, lim, true)
 	if err != nil {
 		return id, diag.List{invalid(source, err)}
 	}
@@ -82,7 +123,8 @@ func (s *Set) Load(source string, data []byte, lim tlsrpt.Limits) (MonthID, diag
 	for i := range reps {
 		r := &reps[i]
 		rec := record(r)
-		mo.entries[entryID{key: r.Key, digest: digest(r.Organization, &rec)}] = entry{org: r.Organization, start: r.Start, rec: rec}
+		mo.entries[entryID{key: r.Key, digest: digest(r.Organization, &rec)}] = entry{org: r.Organization, start: r.Start, rec: rec, mails: mails[i]}
+		s.knowMail(mails[i]...)
 	}
 	return id, nil
 }

@@ -45,7 +45,15 @@ type Record struct {
 	End      string   `json:"end,omitempty"`   // RFC 3339, UTC, exclusive
 	Contact  string   `json:"contact,omitempty"`
 	Policies []Policy `json:"policies"`
+	// MessageIDs are the Message-IDs (without angle brackets) of the
+	// mails the report came in, sorted, so that collect knows them
+	// without downloading them again. Not part of the report's content.
+	MessageIDs []string `json:"message_ids,omitempty"`
 }
+
+// maxMessageIDs is how many mails one record remembers: a report resent
+// more often than that is downloaded again, and changes nothing.
+const maxMessageIDs = 8
 
 // Policy is one policy entry of a report.
 type Policy struct {

@@ -97,6 +97,10 @@ func (p *parser) record() Record {
 		case "policies":
 			p.ok = p.ok && r.Policies == nil // a repeated key: see parseDocument
 			p.array(func() { r.Policies = append(r.Policies, p.policy()) })
+		case "message_ids":
+			// Unique to each record: read, not interned or shared.
+			p.ok = p.ok && r.MessageIDs == nil // a repeated key: see parseDocument
+			p.array(func() { r.MessageIDs = append(r.MessageIDs, p.str()) })
 		default:
 			p.ok = false
 		}

@@ -48,7 +48,7 @@ func Is(data []byte) bool {
 // details it accepts, as for raw reports (RFC 8460 §7: a pull request's
 // files are hostile input).
 func Decode(source string, data []byte, lim tlsrpt.Limits, emit func(tlsrpt.Report)) diag.List {
-	_, reps, err := decode(source, data, lim)
+	_, reps, _, err := decode(source, data, lim, false)
 	if err != nil {
 		return diag.List{invalid(source, err)}
 	}
@@ -61,15 +61,16 @@ func Decode(source string, data []byte, lim tlsrpt.Limits, emit func(tlsrpt.Repo
 // errVersion marks a document of a schema_version not read here.
 var errVersion = errors.New("unknown schema_version")
 
-// decode returns the month data holds and its reports.
-func decode(source string, data []byte, lim tlsrpt.Limits) (MonthID, []tlsrpt.Report, error) {
+// decode returns the month data holds and its reports, and with
+// withMail the Message-IDs of each report's record.
+func decode(source string, data []byte, lim tlsrpt.Limits, withMail bool) (MonthID, []tlsrpt.Report, [][]string, error) {
 	doc, err := readDocument(data)
 	if err != nil {
-		return MonthID{}, nil, err
+		return MonthID{}, nil, nil, err
 	}
-	c := checker{lim: withDefaults(lim), source: source}
+	c := checker{lim: withDefaults(lim), source: source, withMail: withMail}
 	reps, err := c.document(&doc)
-	return MonthID{doc.Domain, doc.Month}, reps, err
+	return MonthID{doc.Domain, doc.Month}, reps, c.mails, err
 }
 
 // readDocument parses data: with parseDocument when it can, else with
@@ -160,6 +161,9 @@ type checker struct {
 	source string
 	month  time.Time
 	times  map[string]time.Time
+	// withMail keeps each report's Message-IDs in mails.
+	withMail bool
+	mails    [][]string
 }
 
 func (c *checker) document(doc *Document) ([]tlsrpt.Report, error) {
@@ -209,6 +213,9 @@ func (c *checker) day(out []tlsrpt.Report, domain string, d *Day) ([]tlsrpt.Repo
 			}
 			r.Source = c.source + "#" + d.Date + "/" + strconv.Itoa(len(out)-first+1)
 			out = append(out, r)
+			if c.withMail {
+				c.mails = append(c.mails, o.Reports[j].MessageIDs)
+			}
 		}
 	}
 	return out, nil
@@ -254,6 +261,9 @@ func (c *checker) report(org string, day time.Time, rec *Record) (tlsrpt.Report,
 		r.Key = idKey(org, rec.ID)
 	}
 	if err := c.strings(org, rec.ID, rec.Contact); err != nil {
+		return r, err
+	}
+	if err := c.messageIDs(rec.MessageIDs); err != nil {
 		return r, err
 	}
 	var ok1, ok2 bool

@@ -77,7 +77,9 @@ func (s *Set) days(id MonthID) []Day {
 			d.Orgs = append(d.Orgs, Org{Org: e.org})
 		}
 		o := &d.Orgs[len(d.Orgs)-1]
-		o.Reports = append(o.Reports, e.rec)
+		rec := e.rec
+		rec.MessageIDs = e.mails
+		o.Reports = append(o.Reports, rec)
 	}
 	return days
 }
