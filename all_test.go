@@ -40,6 +40,7 @@ var allowed = map[string][]string{
 	"internal/summary":           {"internal/diag", "internal/tlsrpt"},
 	"internal/cmd/gencorpus":     {"internal/tlsrpt/tlsrpttest"},
 	"internal/cmd/genhostile":    {"internal/tlsrpt", klauspostGzip},
+	"internal/cmd/imapfake":      {"internal/tlsrpt/tlsrpttest", "internal/fetch/fetchtest", goIMAP},
 	"internal/zone":              append(slices.Clone(pure), "internal/policy", miekgDNS),
 	"internal/dnsx":              append(slices.Clone(pure), miekgDNS),
 	"internal/dnsx/dnstest":      append(slices.Clone(pure), miekgDNS, "internal/dnsx"),
