@@ -59,11 +59,11 @@ func (c *checker) policy(p *tlsrpt.PolicyResult, rp *Policy) error {
 	case len(rp.Failures) > c.lim.MaxDetails:
 		return fmt.Errorf(": it has more than %d failures", c.lim.MaxDetails)
 	}
-	if err := c.strings(append([]string{rp.Type, rp.Domain}, append(rp.PolicyString, rp.MXHost...)...)...); err != nil {
+	if err := errors.Join(c.strings(rp.Type, rp.Domain), c.strings(rp.PolicyString...), c.strings(rp.MXHost...)); err != nil {
 		return err
 	}
-	if len(rp.Failures) > 0 {
-		p.Details = make([]tlsrpt.FailureDetail, len(rp.Failures))
+	if n := len(rp.Failures); n > 0 {
+		p.Details = c.details.take(n)
 	}
 	for i := range rp.Failures {
 		if err := c.failure(&p.Details[i], &rp.Failures[i]); err != nil {

@@ -2,6 +2,7 @@ package summary
 
 import (
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/stsgate/stsgate/internal/tlsrpt"
@@ -80,7 +81,18 @@ type Failure struct {
 
 // idKey is the key tlsrpt gives a report with a report-id short enough
 // to be kept whole.
-func idKey(org, id string) string { return "id:" + org + "\x00" + id }
+func idKey(org, id string) string {
+	var b strings.Builder
+	writeIDKey(&b, org, id)
+	return b.String()
+}
+
+func writeIDKey(b *strings.Builder, org, id string) {
+	b.WriteString("id:")
+	b.WriteString(org)
+	b.WriteByte(0)
+	b.WriteString(id)
+}
 
 // record returns r as a record.
 func record(r *tlsrpt.Report) Record {

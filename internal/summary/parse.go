@@ -21,7 +21,14 @@ type parser struct {
 	lists  map[string][]string // by their JSON text
 	// scratch is reused by strings.
 	scratch []string
+	// Orgs, records, policies and failures are cut from these: a few
+	// allocations a document rather than three a record.
+	orgs     slab[Org]
+	records  slab[Record]
+	policies slab[Policy]
+	failures slab[Failure]
 }
+
 
 // parseDocument parses data into a Document, or reports false. A key
 // given twice whose value is a list of objects makes it give up:
@@ -58,7 +65,7 @@ func (p *parser) day() Day {
 			d.Date = p.str()
 		case "orgs":
 			p.ok = p.ok && d.Orgs == nil // a repeated key: see parseDocument
-			p.array(func() {
+			d.Orgs = collect(p, &p.orgs, func() Org {
 				var o Org
 				p.object(func(key []byte) {
 					switch string(key) {
@@ -66,12 +73,12 @@ func (p *parser) day() Day {
 						o.Org = p.interned()
 					case "reports":
 						p.ok = p.ok && o.Reports == nil // a repeated key: see parseDocument
-						p.array(func() { o.Reports = append(o.Reports, p.record()) })
+						o.Reports = collect(p, &p.records, p.record)
 					default:
 						p.ok = false
 					}
 				})
-				d.Orgs = append(d.Orgs, o)
+				return o
 			})
 		default:
 			p.ok = false
@@ -96,7 +103,7 @@ func (p *parser) record() Record {
 			r.Contact = p.interned()
 		case "policies":
 			p.ok = p.ok && r.Policies == nil // a repeated key: see parseDocument
-			p.array(func() { r.Policies = append(r.Policies, p.policy()) })
+			r.Policies = collect(p, &p.policies, p.policy)
 		case "message_ids":
 			// Unique to each record: read, not interned or shared.
 			p.ok = p.ok && r.MessageIDs == nil // a repeated key: see parseDocument
@@ -128,7 +135,7 @@ func (p *parser) policy() Policy {
 			pol.Failed = p.int()
 		case "failures":
 			p.ok = p.ok && pol.Failures == nil // a repeated key: see parseDocument
-			p.array(func() { pol.Failures = append(pol.Failures, p.failure()) })
+			pol.Failures = collect(p, &p.failures, p.failure)
 		default:
 			p.ok = false
 		}

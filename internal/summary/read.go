@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/stsgate/stsgate/internal/diag"
@@ -164,6 +165,46 @@ type checker struct {
 	// withMail keeps each report's Message-IDs in mails.
 	withMail bool
 	mails    [][]string
+	// The reports' policy entries and failure details are cut from
+	// these, a few allocations a document rather than two a report.
+	policies slab[tlsrpt.PolicyResult]
+	details  slab[tlsrpt.FailureDetail]
+}
+
+// slab hands out slices of one backing array, allocating the next array
+// when it is used up. The slices are capped, so appending to one never
+// writes into another's elements.
+type slab[T any] struct {
+	free  []T
+	stack []T // see collect
+}
+
+func (s *slab[T]) take(n int) []T {
+	if n > len(s.free) {
+		s.free = make([]T, max(n, 2*cap(s.free), 16))
+	}
+	out := s.free[:n:n]
+	s.free = s.free[n:]
+	return out
+}
+
+// collect reads a JSON array with p, each element with elem, and
+// returns the elements as one slice of s, nil for an empty array. The
+// elements are gathered on s's stack first, so that an element may
+// itself collect into s.
+func collect[T any](p *parser, s *slab[T], elem func() T) []T {
+	start := len(s.stack)
+	p.array(func() { s.stack = append(s.stack, elem()) })
+	n := len(s.stack) - start
+	if n == 0 || !p.ok {
+		s.stack = s.stack[:start]
+		return nil
+	}
+	out := s.take(n)
+	copy(out, s.stack[start:])
+	clear(s.stack[start:]) // let go of what the elements hold
+	s.stack = s.stack[:start]
+	return out
 }
 
 func (c *checker) document(doc *Document) ([]tlsrpt.Report, error) {
@@ -175,20 +216,80 @@ func (c *checker) document(doc *Document) ([]tlsrpt.Report, error) {
 		return nil, fmt.Errorf("month %s is not YYYY-MM", diag.Excerpt(doc.Month))
 	}
 	c.month = m
-	n := 0
-	for i := range doc.Days {
-		for j := range doc.Days[i].Orgs {
-			n += len(doc.Days[i].Orgs[j].Reports)
-		}
-	}
+	n, policies, details := doc.counts()
 	out := make([]tlsrpt.Report, 0, n)
+	c.policies.free = make([]tlsrpt.PolicyResult, policies)
+	c.details.free = make([]tlsrpt.FailureDetail, details)
 	for i := range doc.Days {
 		var err error
 		if out, err = c.day(out, doc.Domain, &doc.Days[i]); err != nil {
 			return nil, fmt.Errorf("days[%d]%w", i, err)
 		}
 	}
+	c.name(out)
 	return out, nil
+}
+
+// counts returns how many records, policy entries and failures doc holds.
+func (doc *Document) counts() (records, policies, failures int) {
+	for i := range doc.Days {
+		for j := range doc.Days[i].Orgs {
+			recs := doc.Days[i].Orgs[j].Reports
+			records += len(recs)
+			for k := range recs {
+				policies += len(recs[k].Policies)
+				for l := range recs[k].Policies {
+					failures += len(recs[k].Policies[l].Failures)
+				}
+			}
+		}
+	}
+	return records, policies, failures
+}
+
+// name gives each report its Source, "<source>#<date>/<n>" for the n-th
+// report of its day, and the key tlsrpt derives where the record left
+// the key out, all cut from one string: two allocations a document
+// rather than two a report (the gate reads tens of thousands).
+func (c *checker) name(reps []tlsrpt.Report) {
+	type span struct{ src, key [2]int }
+	spans := make([]span, len(reps))
+	size := 0
+	for i := range reps {
+		size += len(c.source) + len("#2006-01-02/") + 6
+		if reps[i].Key == "" {
+			size += len("id:") + len(reps[i].Organization) + 1 + len(reps[i].ReportID)
+		}
+	}
+	var b strings.Builder // String does not copy
+	b.Grow(size)
+	var day time.Time
+	n := 0
+	for i := range reps {
+		r := &reps[i]
+		if d := dayStart(r.Start); i == 0 || !d.Equal(day) {
+			day, n = d, 0
+		}
+		n++
+		start := b.Len()
+		var tail [len("#2006-01-02/") + 20]byte
+		b.WriteString(c.source)
+		b.Write(strconv.AppendInt(append(day.AppendFormat(append(tail[:0], '#'), time.DateOnly), '/'), int64(n), 10))
+		spans[i].src = [2]int{start, b.Len()}
+		if r.Key == "" {
+			start = b.Len()
+			writeIDKey(&b, r.Organization, r.ReportID)
+			spans[i].key = [2]int{start, b.Len()}
+		}
+	}
+	all := b.String()
+	for i := range reps {
+		sp := spans[i]
+		reps[i].Source = all[sp.src[0]:sp.src[1]]
+		if sp.key[1] > 0 {
+			reps[i].Key = all[sp.key[0]:sp.key[1]]
+		}
+	}
 }
 
 // day appends the reports of d to out.
@@ -197,7 +298,6 @@ func (c *checker) day(out []tlsrpt.Report, domain string, d *Day) ([]tlsrpt.Repo
 	if err != nil || date.Year() != c.month.Year() || date.Month() != c.month.Month() {
 		return nil, fmt.Errorf(".date %s is not a date of the month", diag.Excerpt(d.Date))
 	}
-	first := len(out)
 	for i := range d.Orgs {
 		o := &d.Orgs[i]
 		for j := range o.Reports {
@@ -211,7 +311,6 @@ func (c *checker) day(out []tlsrpt.Report, domain string, d *Day) ([]tlsrpt.Repo
 			if err != nil {
 				return nil, fmt.Errorf(".orgs[%d].reports[%d]%w", i, j, err)
 			}
-			r.Source = c.source + "#" + d.Date + "/" + strconv.Itoa(len(out)-first+1)
 			out = append(out, r)
 			if c.withMail {
 				c.mails = append(c.mails, o.Reports[j].MessageIDs)
@@ -256,10 +355,7 @@ func (c *checker) time(s string, def time.Time) (time.Time, bool) {
 const maxRange = 31 * 24 * time.Hour
 
 func (c *checker) report(org string, day time.Time, rec *Record) (tlsrpt.Report, error) {
-	r := tlsrpt.Report{Organization: org, ReportID: rec.ID, ContactInfo: rec.Contact, Key: rec.Key}
-	if r.Key == "" {
-		r.Key = idKey(org, rec.ID)
-	}
+	r := tlsrpt.Report{Organization: org, ReportID: rec.ID, ContactInfo: rec.Contact, Key: rec.Key} // an empty Key is set by name
 	if err := c.strings(org, rec.ID, rec.Contact); err != nil {
 		return r, err
 	}
@@ -279,7 +375,7 @@ func (c *checker) report(org string, day time.Time, rec *Record) (tlsrpt.Report,
 	case len(rec.Policies) == 0 || len(rec.Policies) > c.lim.MaxPolicies:
 		return r, fmt.Errorf(": it has %d policy entries, want 1 to %d", len(rec.Policies), c.lim.MaxPolicies)
 	}
-	r.Policies = make([]tlsrpt.PolicyResult, len(rec.Policies))
+	r.Policies = c.policies.take(len(rec.Policies))
 	for i := range rec.Policies {
 		if err := c.policy(&r.Policies[i], &rec.Policies[i]); err != nil {
 			return r, fmt.Errorf(".policies[%d]%w", i, err)
