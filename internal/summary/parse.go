@@ -29,7 +29,6 @@ type parser struct {
 	failures slab[Failure]
 }
 
-
 // parseDocument parses data into a Document, or reports false. A key
 // given twice whose value is a list of objects makes it give up:
 // encoding/json decodes the second list into the objects of the first.
