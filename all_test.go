@@ -39,7 +39,7 @@ var allowed = map[string][]string{
 	"internal/tlsrpt/tlsrpttest": nil,
 	"internal/summary":           {"internal/diag", "internal/tlsrpt"},
 	"internal/cmd/gencorpus":     {"internal/tlsrpt/tlsrpttest"},
-	"internal/cmd/genhostile":    {"internal/tlsrpt", klauspostGzip},
+	"internal/cmd/genhostile":    {"internal/tlsrpt", "internal/summary", klauspostGzip},
 	"internal/cmd/imapfake":      {"internal/tlsrpt/tlsrpttest", "internal/fetch/fetchtest", goIMAP},
 	"internal/zone":              append(slices.Clone(pure), "internal/policy", miekgDNS),
 	"internal/dnsx":              append(slices.Clone(pure), miekgDNS),

@@ -150,7 +150,7 @@ func loadSummaries(set *summary.Set, out string) (diag.List, map[summary.MonthID
 			return err
 		}
 		id := summary.MonthID{Domain: filepath.Base(filepath.Dir(p)), Month: strings.TrimSuffix(d.Name(), ".json")}
-		data, err := readCapped(p, tlsrpt.DefaultMaxSource)
+		data, err := readCapped(p, summary.MaxDocument)
 		if err != nil {
 			diags.Add(source.Diag(p, "cannot be read: "+err.Error(), "fix or remove the file"))
 			broken[id] = true

@@ -278,9 +278,9 @@ func (w *readWorker) local(src string) (diag.List, error) {
 	case summary.Is(w.buf[:n]):
 		// A summary larger than maxWholeFile is read whole, within
 		// the cap on a source.
-		b, err := io.ReadAll(io.LimitReader(io.MultiReader(bytes.NewReader(w.buf[:n]), &w.file), tlsrpt.DefaultMaxSource+1))
-		if err == nil && int64(len(b)) > tlsrpt.DefaultMaxSource {
-			err = fmt.Errorf("the summary is larger than %d bytes", tlsrpt.DefaultMaxSource)
+		b, err := io.ReadAll(io.LimitReader(io.MultiReader(bytes.NewReader(w.buf[:n]), &w.file), summary.MaxDocument+1))
+		if err == nil && int64(len(b)) > summary.MaxDocument {
+			err = fmt.Errorf("the summary is larger than %d bytes, more than a month of one domain takes", summary.MaxDocument)
 		}
 		if err != nil {
 			return nil, err

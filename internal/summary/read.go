@@ -74,9 +74,43 @@ func decode(source string, data []byte, lim tlsrpt.Limits, withMail bool) (Month
 	return MonthID{doc.Domain, doc.Month}, reps, c.mails, err
 }
 
+// Bounds on one document, checked before it is parsed: a month of one
+// domain holds far fewer, and each JSON object or array element costs
+// far more memory parsed than its few bytes of text, so a hostile file
+// (DESIGN §1.11) could otherwise take gigabytes (a 60 MB list of empty
+// failures took 9 GB).
+const (
+	MaxDocument    = 64 << 20 // bytes
+	maxDocObjects  = 1 << 19  // records, policy entries, failures, days and orgs
+	maxDocElements = 1 << 21  // array elements of any kind
+	// Below this size neither bound can be reached: each object takes
+	// at least two bytes and a separator, each element a separator.
+	boundsFree = 1 << 20
+)
+
+// checkBounds refuses a document over the bounds, counting every '{' and
+// ',' (those inside strings too, so it errs on the side of refusing
+// only for documents far larger than real ones).
+func checkBounds(data []byte) error {
+	switch {
+	case len(data) > MaxDocument:
+		return fmt.Errorf("it is %d bytes, more than the %d a month's summary may take", len(data), MaxDocument)
+	case len(data) < boundsFree:
+		return nil
+	case bytes.Count(data, []byte("{")) > maxDocObjects:
+		return fmt.Errorf("it holds more than %d JSON objects, far more than a month's summary", maxDocObjects)
+	case bytes.Count(data, []byte(",")) > maxDocElements:
+		return fmt.Errorf("it holds more than %d values, far more than a month's summary", maxDocElements)
+	}
+	return nil
+}
+
 // readDocument parses data: with parseDocument when it can, else with
 // encoding/json, which says what is wrong.
 func readDocument(data []byte) (Document, error) {
+	if err := checkBounds(data); err != nil {
+		return Document{}, err
+	}
 	if doc, ok := parseDocument(data); ok && doc.Kind == Kind && doc.SchemaVersion == SchemaVersion {
 		return doc, nil
 	}

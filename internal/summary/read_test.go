@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,6 +119,44 @@ func TestIs(t *testing.T) {
 		}
 		if Is(data) {
 			t.Errorf("Is(%s) = true for a report", f)
+		}
+	}
+}
+
+// TestDecodeBounds checks that a document over the bounds on bytes,
+// objects or values is one diagnostic, decided before it is parsed, and
+// that a large document within them is read.
+func TestDecodeBounds(t *testing.T) {
+	t.Parallel()
+	head := `{"schema_version":1,"kind":"stsgate-tlsrpt-summary","domain":"example.com","month":"2026-11","days":[{"date":"2026-11-01","orgs":[{"org":"x","reports":[`
+	rec := `{"id":"r%d","policies":[{"type":"sts","domain":"example.com","successful":1,"failed":0%s}]}`
+	doc := func(body string) []byte { return []byte(head + body + `]}]}]}`) }
+	list := func(elem string, n int) string { return strings.TrimSuffix(strings.Repeat(elem+",", n), ",") }
+	var many strings.Builder
+	for i := range 20000 {
+		if i > 0 {
+			many.WriteByte(',')
+		}
+		fmt.Fprintf(&many, rec, i, "")
+	}
+	tests := []struct {
+		name string
+		data []byte
+		says string // "" for none: read
+	}{
+		{"objects", doc(fmt.Sprintf(rec, 1, `,"failures":[`+list("{}", maxDocObjects+1)+`]`)), "more than 524288 JSON objects"},
+		{"values", doc(fmt.Sprintf(rec, 1, `,"mx_host":[`+list(`""`, maxDocElements+1)+`]`)), "more than 2097152 values"},
+		{"bytes", doc(fmt.Sprintf(rec, 1, "") + strings.Repeat(" ", MaxDocument)), "more than the 67108864 a month's summary may take"},
+		{"many records", doc(many.String()), ""},
+	}
+	for _, tc := range tests {
+		n := 0
+		dl := Decode(tc.name, tc.data, tlsrpt.Limits{}, func(tlsrpt.Report) { n++ })
+		switch {
+		case tc.says == "" && (len(dl) > 0 || n != 20000):
+			t.Errorf("%s: %d reports and %v, want 20000 and none", tc.name, n, dl)
+		case tc.says != "" && (len(dl) != 1 || !strings.Contains(dl[0].Message, tc.says) || n != 0):
+			t.Errorf("%s: %d reports and %v, want none and one diagnostic saying %q", tc.name, n, dl, tc.says)
 		}
 	}
 }

@@ -43,6 +43,10 @@ func inputs() []input {
 		{"many-parts.eml", "multipart/report of 1,000,000 parts (10x MaxParts) after a valid report", manyParts},
 		{"big-org.json", "one report whose organization-name is 15 MiB, with 50 failure groups (output amplification)", bigOrg},
 		{"int64-overflow.json", "two reports of 2^63-1 successful sessions each, on the same day", int64Overflow},
+		{"summary-empty-failures.json", "summary: one record of ~22,000,000 empty failures {} (just under MaxDocument, over the bound on objects)", summaryEmptyFailures},
+		{"summary-empty-strings.json", "summary: one policy_string of ~22,000,000 empty strings (over the bound on values)", summaryEmptyStrings},
+		{"summary-many-records.json", "summary: 230,000 small valid records, within every bound: all decoded", summaryManyRecords},
+		{"summary-over.json", "summary: one record padded with white space to just over MaxDocument", summaryOver},
 	}
 }
 
