@@ -23,6 +23,7 @@ repo=$(pwd)
 data=$repo/testdata/e2e-imap
 umask 022
 PATH=$PATH:/usr/sbin:/sbin # dovecot and nginx live there
+export TZ=UTC0 LC_ALL=C    # dates as mail headers write them, with the shell's printf
 
 t0=$(date +%s%N)
 elapsed() { local ms=$((($(date +%s%N) - t0) / 1000000)); printf '%d.%03ds' $((ms / 1000)) $((ms % 1000)); }
@@ -88,10 +89,12 @@ fi
 t0=$(date +%s%N)
 
 # The run's clock: every report, mail date and window is relative to it.
-asof=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-today=${asof%%T*}
+# Days are counted back from today's midnight (UTC).
+now=$(date +%s)
+printf -v asof '%(%Y-%m-%dT%H:%M:%SZ)T' "$now"
+midnight=$((now - now % 86400))
 days=16 # clean days of reports, the last one yesterday; clean_days is 14
-day() { date -u -d "$today $1 days ago" +%F; }
+day() { printf '%(%F)T\n' $((midnight - $1 * 86400)); } # day N: the date N days ago
 
 # The secrets of the run; the output is searched for each of them.
 password=pw-$(openssl rand -hex 12)
@@ -152,13 +155,15 @@ zip_from_gzip() {
   printf 'PK\5\6'; le 2 0 0 1 1; le 4 $((46 + n)) $((30 + n + csize)); le 2 0
 }
 
-# report_mail FORMAT DAY ORG ID SUCCESSFUL [RESULT-TYPE FAILED]: writes the report
-# mail for DAY to $W/msg/ID.eml: gzip (a Google-style multipart/report),
-# zip (a zip attachment) or json (application/tlsrpt+json, not encoded).
+# report_mail FORMAT N ORG ID SUCCESSFUL [RESULT-TYPE FAILED]: writes the
+# report mail for the day N days ago to $W/msg/ID.eml, sent the next
+# morning: gzip (a Google-style multipart/report), zip (a zip attachment)
+# or json (application/tlsrpt+json, not encoded).
 report_mail() {
-  local format=$1 day=$2 org=$3 id=$4 start end file body tpl
-  start=$(date -u -d "$day" +%s)
+  local format=$1 start=$((midnight - $2 * 86400)) org=$3 id=$4 end day sent file body tpl
   end=$((start + 86399))
+  printf -v day '%(%F)T' "$start"
+  printf -v sent '%(%a, %d %b %Y %H:%M:%S +0000)T' $((end + 1 + 4 * 3600 + 12 * 60))
   report_json "$day" "$org" "$id" "${@:5}" >"$W/gen/$id.json"
   file="${org// /-}!example.com!$start!$end!$id.json"
   case $format in
@@ -174,17 +179,16 @@ report_mail() {
   tpl=${tpl//@BODY@/$body}
   tpl=${tpl//@FILE@/$file}
   tpl=${tpl//@ID@/$id}
-  printf '%s\n' "${tpl//@DATE@/$(date -u -R -d "$day 1 day 04:12")}" >"$W/msg/$id.eml"
+  printf '%s\n' "${tpl//@DATE@/$sent}" >"$W/msg/$id.eml"
 }
 
-# deliver USER EML DAY: puts the mail into USER's Maildir, received on DAY
-# (the file's mtime is the IMAP internal date that SEARCH SINCE reads),
-# with no flags (":2,").
+# deliver USER EML N: puts the mail into USER's Maildir, received N days
+# ago (the file's mtime is the IMAP internal date that SEARCH SINCE
+# reads), with no flags (":2,").
 delivered=0
 deliver() {
-  local dir=$W/mail/$1 t name
+  local dir=$W/mail/$1 t=$((midnight - $3 * 86400 + 6 * 3600)) name
   mkdir -p "$dir"/{cur,new,tmp}
-  t=$(date -u -d "$3 06:00" +%s)
   delivered=$((delivered + 1))
   name=$dir/cur/$t.M${delivered}P$$.e2e:2,
   cp "$2" "$name"
@@ -194,20 +198,20 @@ deliver() {
 formats=(gzip zip json)
 orgs=("Google Inc." "Example Mail Co" "Sender Example")
 for ((i = days; i >= 1; i--)); do
-  d=$(day "$i")
   f=$((i % 3))
-  report_mail "${formats[f]}" "$d" "${orgs[f]}" "e2e-$d-${formats[f]}" $((200 + i))
-  deliver reports "$W/msg/e2e-$d-${formats[f]}.eml" "$(day $((i - 1)))"
-  deliver oauth "$W/msg/e2e-$d-${formats[f]}.eml" "$(day $((i - 1)))"
+  printf -v id 'e2e-%(%F)T-%s' $((midnight - i * 86400)) "${formats[f]}"
+  report_mail "${formats[f]}" "$i" "${orgs[f]}" "$id" $((200 + i))
+  deliver reports "$W/msg/$id.eml" $((i - 1))
+  deliver oauth "$W/msg/$id.eml" $((i - 1))
 done
 # Mail that holds no TLS-RPT report: a newsletter and a DMARC report.
 for m in not-report dmarc; do
-  deliver reports "$repo/internal/imapsource/testdata/$m.eml" "$(day 2)"
-  deliver oauth "$repo/internal/imapsource/testdata/$m.eml" "$(day 2)"
+  deliver reports "$repo/internal/imapsource/testdata/$m.eml" 2
+  deliver oauth "$repo/internal/imapsource/testdata/$m.eml" 2
 done
 # The failing report: certificate-expired three days ago, for "oauth" only.
-report_mail gzip "$(day 3)" "Google Inc." "e2e-$(day 3)-expired" 180 certificate-expired 4
-deliver oauth "$W/msg/e2e-$(day 3)-expired.eml" "$(day 2)"
+report_mail gzip 3 "Google Inc." "e2e-$(day 3)-expired" 180 certificate-expired 4
+deliver oauth "$W/msg/e2e-$(day 3)-expired.eml" 2
 chown -R mail:mail "$W/mail"
 mailbox_files() { (cd "$W/mail" && find . -path '*/cur/*' -o -path '*/new/*' | sort); }
 mailbox_files >"$W/out/mailbox-before.txt"
