@@ -371,7 +371,8 @@ verdict wrong-password "$(grep -o 'report-fetch-failed' "$W/out/wrong-password.o
 # 7. A token the introspection endpoint says is not active.
 sts wrong-token E2E_IMAP_TOKEN="$wrong_token" collect --dir "$W/token" --as-of "$asof" --dry-run
 want is "$got" 3 "exit $got, want 3"
-want grep -q '^imaps://oauth@imap.example.test/INBOX: error: .*renew the OAuth2 access token.*\[report-fetch-failed\]' "$W/out/wrong-token.out" "no report-fetch-failed naming the mailbox and the token"
+want grep -q '^imaps://oauth@imap.example.test/INBOX: error: .*invalid_token.*\[report-fetch-failed\]' "$W/out/wrong-token.out" "no report-fetch-failed naming the mailbox and the token's status"
+want grep -q '^ *fix: renew the OAuth2 access token' "$W/out/wrong-token.out" "the fix does not say to renew the token"
 no_secrets wrong-token
 verdict wrong-token "$(grep -o 'report-fetch-failed' "$W/out/wrong-token.out" | head -n 1)"
 

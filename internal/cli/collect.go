@@ -94,11 +94,30 @@ func collectRun(ctx context.Context, env Env, f *collectFlags, args []string, as
 	for _, l := range lines {
 		fmt.Fprintln(log, report.PlainLine(l))
 	}
-	res.Verdict = report.VerdictFor(res.Diagnostics, f.failOn)
-	if res.Diagnostics.Has(diag.ReportFetchFailed) && res.Verdict == report.Pass {
-		res.Verdict = report.Error // a source not read: the summaries may lack its reports
-	}
+	res.Verdict = collectVerdict(res.Diagnostics, f.failOn)
 	return res, exitFor(res.Verdict), nil
+}
+
+// collectVerdict is the verdict of a collect run: a source that could
+// not be read (a URL or mailbox that failed, or a mailbox without its
+// secret) means the summaries may lack its reports, so the run could not
+// do its job (exit 3) unless something else fails it; a scheduled
+// collect whose secret expired must not pass in silence.
+func collectVerdict(diags diag.List, failOn diag.Severity) report.Verdict {
+	var others diag.List
+	unread := false
+	for _, d := range diags {
+		if d.Code == diag.ReportFetchFailed || d.Code == diag.ReportMailboxNoCredentials {
+			unread = true
+			continue
+		}
+		others = append(others, d)
+	}
+	v := report.VerdictFor(others, failOn)
+	if unread && v == report.Pass {
+		return report.Error
+	}
+	return v
 }
 
 // collectReports loads the summaries under out, reads the sources into them and
@@ -110,7 +129,7 @@ func collectReports(ctx context.Context, env Env, r *repo, f *collectFlags, args
 	specs := args
 	if len(specs) == 0 {
 		for _, d := range r.domains {
-			specs = append(specs, d.Reports...)
+			specs = append(specs, withoutDir(d.Reports, f.dir, out)...)
 		}
 	}
 	sources, more := source.Expand(f.dir, specs)
@@ -138,6 +157,25 @@ func collectReports(ctx context.Context, env Env, r *repo, f *collectFlags, args
 		lines = append(lines, fmt.Sprintf("collect: %s already in the summaries, not downloaded", plural(int(n), "mail")))
 	}
 	return report.Result{Diagnostics: diags}, lines
+}
+
+// withoutDir returns the report sources of specs but those that lie in
+// dir (relative ones taken from repo): collect loads the summaries it
+// writes itself, and on the first run their directory, listed among the
+// sources as docs/action.md shows, does not exist yet.
+func withoutDir(specs []string, repo, dir string) []string {
+	var out []string
+	for _, s := range specs {
+		p := s
+		if !source.IsURL(s) && !source.IsMailbox(s) && !filepath.IsAbs(s) {
+			p = filepath.Join(repo, s)
+		}
+		if rel, err := filepath.Rel(dir, p); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // loadSummaries loads the summary files under out into set. A file that

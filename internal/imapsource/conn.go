@@ -199,9 +199,14 @@ func (s *session) loginToken() error {
 	if ok, err := s.c.SupportAuth(sasl.OAuthBearer); err != nil {
 		return err
 	} else if ok {
-		return s.c.Authenticate(sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{
+		c := &oauthBearer{Client: sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{
 			Username: s.url.User, Token: s.opts.Token, Host: s.url.Host, Port: s.url.Port,
-		}))
+		})}
+		if err := s.c.Authenticate(c); err != nil && c.status != nil {
+			return c.status // says why, where the NO may not
+		} else {
+			return err
+		}
 	}
 	if ok, err := s.c.SupportAuth("XOAUTH2"); err != nil {
 		return err

@@ -37,6 +37,13 @@ func (e *Error) Error() string {
 	return s
 }
 
+// What is the error without its source and hint: the operation and
+// what went wrong.
+func (e *Error) What() string { return e.Op + ": " + e.Detail }
+
+// Fix is what to do about the error, or "".
+func (e *Error) Fix() string { return e.Hint }
+
 // Unwrap returns the class, so errors.Is(err, ErrAuth) works, and the
 // context's error when the run was stopped. Other causes are kept only as
 // text, with secrets removed.

@@ -30,9 +30,12 @@ func TestReadFailures(t *testing.T) {
 		edit   func(*imapsource.Options)
 		want   error
 		text   string
+		sent   string // in the traffic, when set
 	}{
 		{name: "wrong password", edit: func(o *imapsource.Options) { o.Password = badPassword }, want: imapsource.ErrAuth, text: "login"},
-		{name: "expired token OAUTHBEARER", edit: func(o *imapsource.Options) { o.Token = badToken }, want: imapsource.ErrAuth, text: "invalid_token"},
+		// RFC 7628 §3.2.3: the client answers the error challenge with
+		// %x01 (base64 "AQ=="), then the server sends its NO.
+		{name: "expired token OAUTHBEARER", edit: func(o *imapsource.Options) { o.Token = badToken }, want: imapsource.ErrAuth, text: "invalid_token", sent: "AQ==\r\n"},
 		{name: "expired token XOAUTH2", kind: xoauth2Only, edit: func(o *imapsource.Options) { o.Token = badToken }, want: imapsource.ErrAuth, text: "login"},
 		{name: "no credentials", edit: func(o *imapsource.Options) { o.Password = "" }, want: imapsource.ErrAuth, text: "imap_password_env"},
 		{name: "missing mailbox", edit: func(o *imapsource.Options) { o.URL = strings.Replace(o.URL, "/INBOX", "/Reports", 1) }, want: imapsource.ErrMailbox, text: "EXAMINE"},
@@ -54,6 +57,9 @@ func TestReadFailures(t *testing.T) {
 			checkErr(t, err, tc.want, tc.text, o.URL)
 			if len(got) != 0 {
 				t.Errorf("got messages %q after a failure", got)
+			}
+			if tc.sent != "" && !strings.Contains(ts.commands(), tc.sent) {
+				t.Errorf("the client did not send %q:\n%s", tc.sent, ts.commands())
 			}
 			if tc.want == imapsource.ErrTLS && (ts.be.logins != 0 || strings.Contains(ts.traffic(), " LOGIN ")) {
 				t.Errorf("credentials sent without TLS or to an unverified server:\n%s", ts.traffic())

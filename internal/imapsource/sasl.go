@@ -31,3 +31,27 @@ func (x *xoauth2) Next([]byte) ([]byte, error) {
 	x.failed = true
 	return []byte{}, nil
 }
+
+// oauthBearer is go-sasl's OAUTHBEARER client, finishing a failed
+// exchange as RFC 7628 §3.2.3 asks: the server's error challenge (a JSON
+// status) is answered with the dummy response %x01, after which the
+// server sends its NO. go-sasl's client stops at the challenge, which
+// leaves the server waiting ("client didn't finish SASL auth"). The
+// status is kept for the error.
+type oauthBearer struct {
+	sasl.Client
+	status error // the server's error challenge, once one came
+}
+
+func (o *oauthBearer) Next(challenge []byte) ([]byte, error) {
+	if o.status != nil {
+		return nil, errors.New("oauthbearer: unexpected second challenge")
+	}
+	_, err := o.Client.Next(challenge)
+	var status *sasl.OAuthBearerError
+	if !errors.As(err, &status) {
+		return nil, err
+	}
+	o.status = err
+	return []byte{0x01}, nil
+}

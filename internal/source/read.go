@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -432,7 +433,15 @@ func fetchDiag(src string, err error) diag.Diagnostic {
 	case IsMailbox(src):
 		code, hint = diag.ReportFetchFailed, "check the mailbox URL and the secret in the variable named by imap_password_env or imap_token_env"
 	}
-	d := diag.New(code, fmt.Sprintf("%s could not be read (%v), so its reports are not counted in the clean window", src, err), hint)
+	what := strings.TrimPrefix(err.Error(), src+": ")
+	var explained interface {
+		What() string
+		Fix() string
+	}
+	if errors.As(err, &explained) && explained.Fix() != "" {
+		what, hint = explained.What(), explained.Fix() // the mailbox reader knows the cause
+	}
+	d := diag.New(code, fmt.Sprintf("%s could not be read (%s), so its reports are not counted in the clean window", src, what), hint)
 	d.Subject = src
 	return d
 }
