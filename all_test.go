@@ -24,6 +24,7 @@ const (
 	klauspostGzip = "github.com/klauspost/compress"
 	goIMAP        = "github.com/emersion/go-imap"
 	goSASL        = "github.com/emersion/go-sasl"
+	goSMTP        = "github.com/emersion/go-smtp" // smtpprobe's tests only: an in-process SMTP server
 )
 
 var pure = []string{"internal/diag", "internal/txtfield"}
@@ -91,6 +92,7 @@ func TestDependencies(t *testing.T) {
 		"github.com/google/go-cmp", "github.com/rogpeppe/go-internal",
 		"github.com/google/go-querystring",                                                     // go-github's own dependency
 		goIMAP, goSASL, "github.com/emersion/go-message", "github.com/emersion/go-textwrapper", // go-imap's own
+		goSMTP,
 		"golang.org/x/text", // go-imap's charset decoding
 		"golang.org/x/net", "golang.org/x/sys", "golang.org/x/mod", "golang.org/x/sync", "golang.org/x/tools",
 	}
