@@ -24,6 +24,7 @@ const (
 	klauspostGzip = "github.com/klauspost/compress"
 	goIMAP        = "github.com/emersion/go-imap"
 	goSASL        = "github.com/emersion/go-sasl"
+	goSMTP        = "github.com/emersion/go-smtp" // smtpprobe's tests only: an in-process SMTP server
 )
 
 var pure = []string{"internal/diag", "internal/txtfield"}
@@ -50,6 +51,7 @@ var allowed = map[string][]string{
 	"internal/fetch/fetchtest":   pure,
 	"internal/source":            append(slices.Clone(pure), "internal/tlsrpt", "internal/summary"),
 	"internal/imapsource":        {goIMAP, goSASL},
+	"internal/smtpprobe":         nil, // Net layer: the standard library only, no core package
 	"internal/markdown":          append(slices.Clone(pure), "internal/tlsrpt"),
 	"internal/report":            append(slices.Clone(pure), "internal/tlsrpt", "internal/markdown", githubActions),
 	"internal/cli": append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone",
@@ -91,6 +93,7 @@ func TestDependencies(t *testing.T) {
 		"github.com/google/go-cmp", "github.com/rogpeppe/go-internal",
 		"github.com/google/go-querystring",                                                     // go-github's own dependency
 		goIMAP, goSASL, "github.com/emersion/go-message", "github.com/emersion/go-textwrapper", // go-imap's own
+		goSMTP,
 		"golang.org/x/text", // go-imap's charset decoding
 		"golang.org/x/net", "golang.org/x/sys", "golang.org/x/mod", "golang.org/x/sync", "golang.org/x/tools",
 	}
