@@ -26,6 +26,24 @@ type SummaryOptions struct {
 	// for anything else the step writes. Values under 16 KiB are raised
 	// to 16 KiB, which the verdict and the notes always fit in.
 	MaxBytes int
+	// Issues are the reminder issues the run wrote to or found up to
+	// date (DESIGN §1.6), linked after the next step.
+	Issues []IssueLink
+	// Stopped is the error that stopped the run before it could judge
+	// anything; the summary says it in place of a next step.
+	Stopped string
+}
+
+// IssueLink is a reminder issue and what the run did to it.
+type IssueLink struct {
+	Domain string
+	Number int
+	// URL is the issue's page, such as
+	// https://github.com/owner/repo/issues/7.
+	URL string
+	// Status says what happened, such as "opened", "updated" or "up to
+	// date".
+	Status string
 }
 
 // summaryMargin is left free under MaxSummaryBytes by default;
@@ -113,7 +131,7 @@ func headline(r Result, opts SummaryOptions, diags, todo diag.List) string {
 	}
 	head := "## " + icon + " stsgate: " + word
 	if opts.Run != "" {
-		head += " (" + markdown.Text(opts.Run) + ")"
+		head += " (" + markdown.Text(field(opts.Run)) + ")"
 	}
 	var b strings.Builder
 	b.WriteString(head + "\n\n")
@@ -121,6 +139,9 @@ func headline(r Result, opts SummaryOptions, diags, todo diag.List) string {
 		fmt.Fprintf(&b, "> ⚠️ **Override applied:** the %s label is on the pull request, so the gate's rules are reported as warnings instead of failing the check. Errors in the changed files still fail it.\n\n", markdown.Code(field(opts.Override)))
 	}
 	b.WriteString(nextStep(r, todo, opts) + "\n\n")
+	if links := issueLinks(opts.Issues); links != "" {
+		b.WriteString(links + "\n\n")
+	}
 	if len(diags) > 0 {
 		b.WriteString(counts(diags) + ".")
 		if _, dropped := selectAnnotations(diags, opts.AnnotationsPerSeverity); len(dropped) > 0 {
@@ -141,6 +162,9 @@ func nextStep(r Result, todo diag.List, opts SummaryOptions) string {
 		return passStep(r, todo, opts.LinkBase)
 	case len(todo) > 0:
 		return findingStep(todo[0], opts.LinkBase)
+	case r.Verdict == Error && opts.Stopped != "":
+		return "**Stopped:** " + markdown.Text(sentence(markdown.Truncate(opts.Stopped, maxMessageBytes))) +
+			" Nothing was judged. **Next step:** fix the cause and run the job again; the step's log has the details."
 	case r.Verdict == Error:
 		return "The run stopped before it could judge anything; the log says why."
 	}
@@ -179,6 +203,32 @@ func findingStep(d diag.Diagnostic, linkBase string) string {
 		what = d.Message
 	}
 	return "**Next step**" + about(d, linkBase) + ": " + markdown.Text(sentence(what))
+}
+
+// maxIssueLinks bounds the issues linked at the top of the summary.
+const maxIssueLinks = 20
+
+// issueLinks is a line that links the reminder issues, or "".
+func issueLinks(issues []IssueLink) string {
+	var parts []string
+	for i, is := range issues {
+		if i == maxIssueLinks {
+			parts = append(parts, fmt.Sprintf("%d more", len(issues)-i))
+			break
+		}
+		link := fmt.Sprintf("#%d", is.Number)
+		if is.URL != "" {
+			link = "[" + link + "](" + linkDest(markdown.Truncate(is.URL, maxMessageBytes)) + ")"
+		}
+		parts = append(parts, link+" for **"+markdown.Text(field(is.Domain))+"**, "+markdown.Text(field(is.Status)))
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return "**Reminder issue:** " + parts[0] + "."
+	}
+	return "**Reminder issues:** " + strings.Join(parts, " · ") + "."
 }
 
 // about names the domain and the place of d for the next step.

@@ -238,7 +238,9 @@ func TestSummaryHTMLHostile(t *testing.T) {
 	for _, s := range append(injections(), "<script>alert(1)</script>", `x" onmouseover="y`, "[l](https://evil.example)", "<span title=x>t</span>", "</details><img src=x>") {
 		r := hostileResult(s, 3)
 		r.Diagnostics[0].Subject = "reports/" + s + "#" + s
-		root := renderGFM(t, Summary(r, SummaryOptions{Override: s, LinkBase: "https://github.com/o/r/blob/abc"}))
+		issues := []IssueLink{{Domain: s, Number: 1, URL: "https://github.com/o/r/issues/1", Status: s}}
+		root := renderGFM(t, Summary(r, SummaryOptions{Run: s, Override: s, LinkBase: "https://github.com/o/r/blob/abc", Issues: issues}))
 		checkElements(t, root, "https://github.com/o/r")
+		checkElements(t, renderGFM(t, Summary(Result{Verdict: Error}, SummaryOptions{Stopped: s})), "https://github.com/o/r")
 	}
 }

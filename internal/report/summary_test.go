@@ -87,6 +87,8 @@ func TestSummaryGolden(t *testing.T) {
 		"summary-error.md":   {Result{Verdict: Error}, SummaryOptions{}},
 		"summary-notices.md": {noticeSample(), SummaryOptions{Run: "check", LinkBase: "https://github.com/o/r/blob/0123abcd"}},
 		"summary-flip.md":    {flipSample(), SummaryOptions{Run: "pull request gate", LinkBase: "https://github.com/o/r/blob/0123abcd"}},
+		"summary-stopped.md": {Result{Verdict: Error}, SummaryOptions{Run: "pull request gate",
+			Stopped: `reading the base revision bbbb: permission denied; the token needs "contents: read"`}},
 	} {
 		checkGolden(t, name, []byte(Summary(tc.r, tc.opts)))
 	}
@@ -149,6 +151,52 @@ func TestSummaryNextStep(t *testing.T) {
 				t.Errorf("next step mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestSummaryIssueLinks: the reminder issues the run wrote to are linked
+// right after the next step.
+func TestSummaryIssueLinks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		issues []IssueLink
+		want   string
+	}{
+		{"one", []IssueLink{{Domain: "example.com", Number: 7, URL: "https://github.com/o/r/issues/7", Status: "opened"}},
+			"**Reminder issue:** [#7](https://github.com/o/r/issues/7) for **example.com**, opened."},
+		{"two, one without a URL", []IssueLink{
+			{Domain: "example.com", Number: 7, URL: "https://github.com/o/r/issues/7", Status: "updated"},
+			{Domain: "example.org", Number: 9, Status: "up to date"}},
+			"**Reminder issues:** [#7](https://github.com/o/r/issues/7) for **example.com**, updated · #9 for **example.org**, up to date."},
+		{"many", manyIssues(22), "**Reminder issues:** " + strings.Repeat("#1 for **d.example**, opened · ", 20) + "2 more."},
+		{"a URL that would end the link", []IssueLink{{Domain: "a_b", Number: 1, URL: "https://x/o (1)/r\"<", Status: "closed"}},
+			"**Reminder issue:** [#1](https://x/o%20%281%29/r%22%3C) for **a\\_b**, closed."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			paragraphs := strings.Split(Summary(sample(), SummaryOptions{Issues: tc.issues}), "\n\n")
+			if diff := cmp.Diff(tc.want, paragraphs[2]); diff != "" {
+				t.Errorf("the paragraph after the next step (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func manyIssues(n int) []IssueLink {
+	issues := make([]IssueLink, n)
+	for i := range issues {
+		issues[i] = IssueLink{Domain: "d.example", Number: 1, Status: "opened"}
+	}
+	return issues
+}
+
+func TestSummaryStopped(t *testing.T) {
+	t.Parallel()
+	got := nextStepOf(Summary(Result{Verdict: Error}, SummaryOptions{Stopped: "reading reports/a_b: denied\n::error::x"}))
+	want := "**Stopped:** reading reports/a\\_b: denied\\\\n::error::x. Nothing was judged. **Next step:** fix the cause and run the job again; the step's log has the details."
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("next step of a run that stopped (-want +got):\n%s", diff)
 	}
 }
 
