@@ -95,6 +95,8 @@ type actionRun struct {
 	overrideLabel string
 	// reminders is what the reminder run did; nil in other modes.
 	reminders *remind.Outcome
+	// stopped is the error that stopped the run, for the job summary.
+	stopped error
 }
 
 func (a *actionRun) run(ctx context.Context) (int, error) {
@@ -120,6 +122,7 @@ func (a *actionRun) run(ctx context.Context) (int, error) {
 		// Still say so where the runner looks: an error annotation, the
 		// summary's "could not evaluate" and verdict=error.
 		a.gha.Errorf("stsgate: %v", err)
+		a.stopped = err
 		a.publish(report.Result{Verdict: report.Error})
 		return 0, err
 	}

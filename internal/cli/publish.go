@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/stsgate/stsgate/internal/diag"
+	"github.com/stsgate/stsgate/internal/remind"
 	"github.com/stsgate/stsgate/internal/report"
 )
 
@@ -33,6 +34,8 @@ func (a *actionRun) publish(res report.Result) {
 		Run:      a.runName(),
 		Override: a.appliedOverride(res),
 		LinkBase: a.linkBase(),
+		Issues:   a.issueLinks(),
+		Stopped:  a.stoppedText(),
 	})
 	summary += a.reminderSection()
 	if err := files.AppendSummary(summary); err != nil {
@@ -92,13 +95,87 @@ func (a *actionRun) appliedOverride(res report.Result) string {
 	return a.overrideLabel
 }
 
-// linkBase is the address files are linked from in the summary.
-func (a *actionRun) linkBase() string {
-	server, repo, sha := a.env.getenv("GITHUB_SERVER_URL"), a.env.getenv("GITHUB_REPOSITORY"), a.env.getenv("GITHUB_SHA")
-	if server == "" || repo == "" || sha == "" {
+// repoURL is the repository's page, such as https://github.com/o/r; ""
+// when the runner does not say.
+func (a *actionRun) repoURL() string {
+	server, repo := a.env.getenv("GITHUB_SERVER_URL"), a.env.getenv("GITHUB_REPOSITORY")
+	if server == "" || repo == "" {
 		return ""
 	}
-	return server + "/" + repo + "/blob/" + sha
+	return strings.TrimRight(server, "/") + "/" + repo
+}
+
+// linkBase is the address files are linked from in the summary.
+func (a *actionRun) linkBase() string {
+	base, sha := a.repoURL(), a.env.getenv("GITHUB_SHA")
+	if base == "" || sha == "" {
+		return ""
+	}
+	return base + "/blob/" + sha
+}
+
+// stoppedText is the error that stopped the run, or "".
+func (a *actionRun) stoppedText() string {
+	if a.stopped == nil {
+		return ""
+	}
+	return a.stopped.Error()
+}
+
+// issueLinks are the reminder issues the run wrote to, or found up to
+// date, for the top of the job summary.
+func (a *actionRun) issueLinks() []report.IssueLink {
+	if a.reminders == nil {
+		return nil
+	}
+	return reminderLinks(a.reminders, a.in.dryRun, a.repoURL())
+}
+
+// reminderLinks lists the issues of the writes made (on a dry run, of
+// those planned to existing issues), then the issues of domains without
+// a write. Issues get a URL under repoURL when it is known.
+func reminderLinks(out *remind.Outcome, dryRun bool, repoURL string) []report.IssueLink {
+	writes, prefix := out.Applied, ""
+	if dryRun {
+		writes, prefix = out.Planned, "would be "
+	}
+	var links []report.IssueLink
+	written := map[string]bool{}
+	for _, w := range writes {
+		if w.Number > 0 {
+			links = append(links, issueLink(repoURL, w.Domain, w.Number, prefix+issueVerb(w.Action)))
+			written[w.Domain] = true
+		}
+	}
+	for _, d := range out.Domains {
+		if !written[d.Domain] && d.Number > 0 {
+			links = append(links, issueLink(repoURL, d.Domain, d.Number, "up to date"))
+		}
+	}
+	return links
+}
+
+func issueLink(repoURL, domain string, number int, status string) report.IssueLink {
+	l := report.IssueLink{Domain: domain, Number: number, Status: status}
+	if repoURL != "" {
+		l.URL = repoURL + "/issues/" + strconv.Itoa(number)
+	}
+	return l
+}
+
+// issueVerb says what a write did to its issue.
+func issueVerb(a remind.Action) string {
+	switch a {
+	case remind.ActionCreate:
+		return "opened"
+	case remind.ActionEdit:
+		return "updated"
+	case remind.ActionReopen:
+		return "reopened"
+	case remind.ActionClose:
+		return "closed"
+	}
+	return string(a)
 }
 
 type output struct{ name, value string }

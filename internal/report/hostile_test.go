@@ -52,8 +52,11 @@ func hostileResult(s string, copies int) Result {
 // renderAll renders r in every output format, by format name.
 func renderAll(t *testing.T, r Result) map[string]string {
 	t.Helper()
+	s := r.Domains[0].Domain
+	issues := []IssueLink{{Domain: s, Number: 1, URL: "https://github.com/o/r/issues/1", Status: s}}
 	outs := map[string]string{
-		"summary": Summary(r, SummaryOptions{Run: "gate", Override: r.Domains[0].Domain, LinkBase: "https://github.com/o/r/blob/abc"}),
+		"summary":         Summary(r, SummaryOptions{Run: "gate", Override: s, LinkBase: "https://github.com/o/r/blob/abc", Issues: issues}),
+		"summary-stopped": Summary(Result{Verdict: Error}, SummaryOptions{Run: s, Stopped: s, Issues: issues}),
 	}
 	inline := r
 	inline.InlineWindow = true

@@ -59,3 +59,22 @@ func (b *budget) add(s string) bool {
 // MarkdownText escapes s for a line of the job summary, as the summary's
 // own text is escaped.
 func MarkdownText(s string) string { return markdown.Text(s) }
+
+// addEach appends items in order while they fit and returns how many
+// did.
+func (b *budget) addEach(items []string) int {
+	for i, s := range items {
+		if !b.add(s) {
+			return i
+		}
+	}
+	return len(items)
+}
+
+// lower lowers the limit to at most limit until the returned function
+// restores it.
+func (b *budget) lower(limit int) (restore func()) {
+	outer := b.limit
+	b.limit = min(limit, outer)
+	return func() { b.limit = outer }
+}

@@ -1,13 +1,11 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
 	"strings"
 
 	"github.com/stsgate/stsgate/internal/diag"
 	"github.com/stsgate/stsgate/internal/markdown"
-	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
 // SummaryOptions adjust the job summary. The zero value is usable.
@@ -28,6 +26,24 @@ type SummaryOptions struct {
 	// for anything else the step writes. Values under 16 KiB are raised
 	// to 16 KiB, which the verdict and the notes always fit in.
 	MaxBytes int
+	// Issues are the reminder issues the run wrote to or found up to
+	// date (DESIGN §1.6), linked after the next step.
+	Issues []IssueLink
+	// Stopped is the error that stopped the run before it could judge
+	// anything; the summary says it in place of a next step.
+	Stopped string
+}
+
+// IssueLink is a reminder issue and what the run did to it.
+type IssueLink struct {
+	Domain string
+	Number int
+	// URL is the issue's page, such as
+	// https://github.com/owner/repo/issues/7.
+	URL string
+	// Status says what happened, such as "opened", "updated" or "up to
+	// date".
+	Status string
 }
 
 // summaryMargin is left free under MaxSummaryBytes by default;
@@ -37,41 +53,75 @@ const (
 	minSummaryBytes = 16 << 10
 )
 
-// The strip of days, and the table of findings. Table cells need no
-// limit of their own: bounded caps the strings in them.
+// The strip of days, and room for the closing notes of the summary.
 const (
-	maxStripDays  = 62
-	noteReserve   = 1024 // room for the closing notes
-	findingHeader = "| Severity | Code | Domain | Where | Message | Fix |\n| --- | --- | --- | --- | --- | --- |\n"
+	maxStripDays = 62
+	noteReserve  = 1024
 )
 
-// Summary renders r as the job summary's markdown (DESIGN §1.7): the
-// verdict and what to do, an applied override, each domain's state and
-// clean window, then every finding, including those not annotated. It
-// stays under opts.MaxBytes by leaving out findings, then domains, and
-// saying how many.
+// Summary renders r as the job summary's markdown (DESIGN §1.7), laid out
+// for the width of GitHub's summary pane, where a table of prose scrolls
+// sideways: the verdict and the one next step first, then a compact
+// block per finding to act on (message, place, fix), each domain's state
+// and clean window, and the notices that need nothing done folded into a
+// <details> group by code. It stays under opts.MaxBytes by leaving out
+// what does not fit, and saying so: the findings to act on keep at least
+// half the room, the domains most of the rest.
 func Summary(r Result, opts SummaryOptions) string {
 	r = bounded(r)
-	limit := max(opts.MaxBytes, minSummaryBytes)
-	if opts.MaxBytes <= 0 {
-		limit = MaxSummaryBytes - summaryMargin
-	}
 	diags := r.Diagnostics.ByImportance()
-	b := &budget{limit: max(limit-noteReserve, 0)}
-	b.WriteString(headline(r, opts, diags))
+	todo, notices := splitTodo(diags)
+	b := &budget{limit: max(summaryLimit(opts)-noteReserve, 0)}
+	b.WriteString(headline(r, opts, diags, todo))
+	room := b.limit - b.Len()
+	blocks := todoBlocks(todo, opts.LinkBase, room)
 	sections := domainSections(r.Domains)
-	rows := findingRows(diags, opts.LinkBase, b.limit)
-	domainLimit := b.limit
-	if size(sections)+size(rows)+b.Len() > b.limit {
-		domainLimit -= min(size(rows)+len(findingHeader)+200, (b.limit-b.Len())/2)
-	}
-	writeDomains(b, sections, domainLimit)
-	writeFindings(b, len(diags), rows)
+	group := noticeLines(notices, opts.LinkBase, room)
+	// The findings to act on may take all the room but what the rest
+	// needs, and at least half of it.
+	writeTodo(b, len(todo), blocks, b.Len()+room-min(size(sections)+size(group), room/2))
+	room = b.limit - b.Len()
+	writeDomains(b, sections, b.Len()+room-min(size(group), room/4))
+	writeNotices(b, notices, group)
 	return b.String()
 }
 
-// headline is the verdict, the override and what to do, in a few lines.
-func headline(r Result, opts SummaryOptions, diags diag.List) string {
+// summaryLimit is the size the summary is kept under.
+func summaryLimit(opts SummaryOptions) int {
+	if opts.MaxBytes <= 0 {
+		return MaxSummaryBytes - summaryMargin
+	}
+	return max(opts.MaxBytes, minSummaryBytes)
+}
+
+// splitTodo separates the findings to act on, errors, warnings and the
+// notices that name a step (needsAction), from the other notices.
+func splitTodo(diags diag.List) (todo, notices diag.List) {
+	for _, d := range diags {
+		if needsAction(d) {
+			todo = append(todo, d)
+		} else {
+			notices = append(notices, d)
+		}
+	}
+	return todo, notices
+}
+
+// needsAction reports a finding someone has to act on: an error, a
+// warning, or a step notice.
+func needsAction(d diag.Diagnostic) bool {
+	return d.Severity >= diag.Warning || isStep(d)
+}
+
+// isStep reports the notices that say what to do next, in order, after a
+// change that passed: the publish order of RFC 8461 §8.1.
+func isStep(d diag.Diagnostic) bool {
+	return d.Code == diag.GatePublishOrder || d.Code == diag.DeployPolicyPending
+}
+
+// headline is the verdict, the override, the one next step and the
+// counts, in a few lines.
+func headline(r Result, opts SummaryOptions, diags, todo diag.List) string {
 	icon, word := "✅", "pass"
 	switch r.Verdict {
 	case Fail:
@@ -81,43 +131,112 @@ func headline(r Result, opts SummaryOptions, diags diag.List) string {
 	}
 	head := "## " + icon + " stsgate: " + word
 	if opts.Run != "" {
-		head += " (" + markdown.Text(opts.Run) + ")"
+		head += " (" + markdown.Text(field(opts.Run)) + ")"
 	}
 	var b strings.Builder
 	b.WriteString(head + "\n\n")
 	if opts.Override != "" {
 		fmt.Fprintf(&b, "> ⚠️ **Override applied:** the %s label is on the pull request, so the gate's rules are reported as warnings instead of failing the check. Errors in the changed files still fail it.\n\n", markdown.Code(field(opts.Override)))
 	}
-	b.WriteString(todo(r.Verdict, diags) + "\n\n")
-	if _, dropped := selectAnnotations(diags, opts.AnnotationsPerSeverity); len(dropped) > 0 {
-		fmt.Fprintf(&b, "Not shown as annotations: %s (GitHub shows at most %d per severity in a step).\n\n",
-			plural(len(dropped), "finding"), budgetPerSeverity(opts.AnnotationsPerSeverity))
+	b.WriteString(nextStep(r, todo, opts) + "\n\n")
+	if links := issueLinks(opts.Issues); links != "" {
+		b.WriteString(links + "\n\n")
+	}
+	if len(diags) > 0 {
+		b.WriteString(counts(diags) + ".")
+		if _, dropped := selectAnnotations(diags, opts.AnnotationsPerSeverity); len(dropped) > 0 {
+			fmt.Fprintf(&b, " %s not shown as annotations: GitHub shows at most %d per severity in a step.",
+				plural(len(dropped), "finding"), budgetPerSeverity(opts.AnnotationsPerSeverity))
+		}
+		b.WriteString("\n\n")
 	}
 	return b.String()
 }
 
-// todo says in a sentence or two what to do: the most important
-// finding and its fix, then the counts.
-func todo(v Verdict, diags diag.List) string {
-	total := counts(diags) + "."
+// nextStep says in a sentence what to do: the fix of the most important
+// finding to act on, or for a run that could not judge, where to look.
+// After a pass, progress comes first (passStep).
+func nextStep(r Result, todo diag.List, opts SummaryOptions) string {
 	switch {
-	case len(diags) == 0 && v == Error:
+	case r.Verdict == Pass:
+		return passStep(r, todo, opts.LinkBase)
+	case len(todo) > 0:
+		return findingStep(todo[0], opts.LinkBase)
+	case r.Verdict == Error && opts.Stopped != "":
+		return "**Stopped:** " + markdown.Text(sentence(markdown.Truncate(opts.Stopped, maxMessageBytes))) +
+			" Nothing was judged. **Next step:** fix the cause and run the job again; the step's log has the details."
+	case r.Verdict == Error:
 		return "The run stopped before it could judge anything; the log says why."
-	case len(diags) == 0:
-		return "No findings."
-	case v == Pass:
-		return "Nothing at or above the failure level. " + total
 	}
-	d := diags[0]
-	s := "**" + markdown.Text(cmp.Or(d.Domain, location(d))) + "**"
-	if where := location(d); where != d.Domain && d.Domain != "" {
-		s += " (" + markdown.Text(where) + ")"
+	return "Nothing to do."
+}
+
+// passStep is the next step after a pass: a step notice, such as the
+// publish order after a flip; else, for a domain in testing mode whose
+// reports are clean, the switch to enforce; else the fix of the first
+// warning.
+func passStep(r Result, todo diag.List, linkBase string) string {
+	for _, d := range todo {
+		if isStep(d) {
+			return findingStep(d, linkBase)
+		}
 	}
-	s += ": " + markdown.Text(sentence(d.Message))
-	if d.Hint != "" {
-		s += " **Fix:** " + markdown.Text(sentence(d.Hint))
+	for _, d := range r.Domains {
+		if w := d.Window; d.Mode == "testing" && w != nil && w.Clean {
+			return fmt.Sprintf("**Next step** for **%s**: the reports have been clean for %d days (%d needed), so senders can be made to require TLS: in one pull request, change `mode: testing` to `mode: enforce` and the `_mta-sts` id. stsgate checks the change before it is merged.",
+				markdown.Text(d.Domain), w.CleanStreak, w.Settings.CleanDays)
+		}
 	}
-	return s + "\n\n" + total
+	switch {
+	case len(todo) > 0:
+		return findingStep(todo[0], linkBase)
+	case len(r.Diagnostics) > 0:
+		return "Nothing to do: nothing at or above the failure level."
+	}
+	return "Nothing to do."
+}
+
+// findingStep is the fix of d, or its message when it has none.
+func findingStep(d diag.Diagnostic, linkBase string) string {
+	what := d.Hint
+	if what == "" {
+		what = d.Message
+	}
+	return "**Next step**" + about(d, linkBase) + ": " + markdown.Text(sentence(what))
+}
+
+// maxIssueLinks bounds the issues linked at the top of the summary.
+const maxIssueLinks = 20
+
+// issueLinks is a line that links the reminder issues, or "".
+func issueLinks(issues []IssueLink) string {
+	var parts []string
+	for i, is := range issues {
+		if i == maxIssueLinks {
+			parts = append(parts, fmt.Sprintf("%d more", len(issues)-i))
+			break
+		}
+		link := fmt.Sprintf("#%d", is.Number)
+		if is.URL != "" {
+			link = "[" + link + "](" + linkDest(markdown.Truncate(is.URL, maxMessageBytes)) + ")"
+		}
+		parts = append(parts, link+" for **"+markdown.Text(field(is.Domain))+"**, "+markdown.Text(field(is.Status)))
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return "**Reminder issue:** " + parts[0] + "."
+	}
+	return "**Reminder issues:** " + strings.Join(parts, " · ") + "."
+}
+
+// about names the domain and the place of d for the next step.
+func about(d diag.Diagnostic, linkBase string) string {
+	if h := strings.TrimSuffix(head(d, linkBase), " · "); h != "" {
+		return " for " + h
+	}
+	return ""
 }
 
 // sentence ends a diagnostic clause with a period.
@@ -140,175 +259,10 @@ func size(parts []string) int {
 // writeDomains adds the domain sections that fit under limit and says
 // how many did not.
 func writeDomains(b *budget, sections []string, limit int) {
-	outer := b.limit
-	b.limit = min(limit, outer)
-	for i, s := range sections {
-		if !b.add(s) {
-			b.limit = outer
-			fmt.Fprintf(b, "_%s not shown: the summary is limited in size; the JSON report has them all._\n\n", plural(len(sections)-i, "more domain"))
-			return
-		}
+	restore := b.lower(limit)
+	shown := b.addEach(sections)
+	restore()
+	if shown < len(sections) {
+		fmt.Fprintf(b, "_%s not shown: the summary is limited in size; the JSON report has them all._\n\n", plural(len(sections)-shown, "more domain"))
 	}
-	b.limit = outer
-}
-
-// writeFindings adds the findings table, as many rows as fit.
-func writeFindings(b *budget, total int, rows []string) {
-	if total == 0 {
-		return
-	}
-	fmt.Fprintf(b, "### Findings (%d)\n\n", total)
-	if !b.add(findingHeader) {
-		rows = nil
-	}
-	shown := 0
-	for _, row := range rows {
-		if !b.add(row) {
-			break
-		}
-		shown++
-	}
-	if shown < total {
-		fmt.Fprintf(b, "\n_… %s not shown: the summary is kept under 1 MiB. The JSON report (`--format json`, output `report_json`) lists them all._\n", plural(total-shown, "more finding"))
-	}
-}
-
-// findingRows renders one table row per diagnostic, stopping once the
-// rows exceed limit bytes: no more could be shown.
-func findingRows(diags diag.List, linkBase string, limit int) []string {
-	var rows []string
-	n := 0
-	for _, d := range diags {
-		row := findingRow(d, linkBase)
-		rows = append(rows, row)
-		if n += len(row); n > limit {
-			break
-		}
-	}
-	return rows
-}
-
-// severityCell is a level with its icon.
-func severityCell(level string) string {
-	switch level {
-	case "error":
-		return "❌ error"
-	case "warning":
-		return "⚠️ warning"
-	}
-	return "ℹ️ " + level
-}
-
-func findingRow(d diag.Diagnostic, linkBase string) string {
-	fix := d.Hint
-	if d.Ref != "" {
-		fix = strings.TrimSpace(fix + " (" + d.Ref + ")")
-	}
-	return "| " + severityCell(levelOf(d.Severity)) + " | " + markdown.Code(string(d.Code)) + " | " + or(markdown.Text(d.Domain)) +
-		" | " + where(d, linkBase) + " | " + markdown.Text(d.Message) + " | " + or(markdown.Text(fix)) + " |\n"
-}
-
-// where is the finding's location, a link into the repository when it
-// is a file and linkBase is set.
-func where(d diag.Diagnostic, linkBase string) string {
-	text := markdown.Text(location(d))
-	file, ok := repoPath(d.File)
-	if !ok || linkBase == "" {
-		return text
-	}
-	line, _, endLine, _ := span(d.Start, d.End)
-	return "[" + text + "](" + fileURL(linkBase, file, line, endLine) + ")"
-}
-
-// domainSections renders each domain's state and clean window.
-func domainSections(domains []Domain) []string {
-	out := make([]string, 0, len(domains))
-	for _, d := range domains {
-		var b strings.Builder
-		b.WriteString("### " + markdown.Text(d.Domain) + "\n\n")
-		switch {
-		case hasState(d):
-			b.WriteString(stateTable(d))
-		case d.Window == nil:
-			b.WriteString("No usable policy or records.\n\n")
-		}
-		if d.Window != nil {
-			b.WriteString(windowSection(d.Window))
-		}
-		out = append(out, b.String())
-	}
-	return out
-}
-
-func stateTable(d Domain) string {
-	streak := "—"
-	if w := d.Window; w != nil {
-		streak = fmt.Sprintf("%d days", w.CleanStreak)
-		if n := w.Settings.CleanDays; n > 0 {
-			streak = fmt.Sprintf("%d of %d days", w.CleanStreak, n)
-		}
-		if w.Clean {
-			streak += " ✅"
-		}
-	}
-	return "| Mode | id | TLS-RPT | MX | Clean streak |\n| --- | --- | --- | --- | --- |\n" +
-		"| " + or(markdown.Text(d.Mode)) + " | " + or(markdown.Code(d.ID)) + " | " +
-		or(mdJoin(d.TLSRPT)) + " | " + or(mdJoin(d.MX)) + " | " + streak + " |\n\n"
-}
-
-// windowSection is the verdict of the clean window, the strip of days and
-// the failure groups.
-func windowSection(w *tlsrpt.Window) string {
-	var b strings.Builder
-	b.WriteString("**Clean window:** " + markdown.Text(windowVerdict(w)) + "\n\n")
-	if strip := markdown.DayStrip(w.Days, maxStripDays); strip != "" {
-		b.WriteString(strip + "\n\n")
-	}
-	b.WriteString(failureTable("Failures", w.Failures, false))
-	b.WriteString(failureTable("Ignored by configuration", w.Ignored, true))
-	b.WriteString(failureTable("Evaluated against another policy (not counted)", w.OtherPolicies, true))
-	return b.String()
-}
-
-// failureTable lists failure groups; reasons are shown for ignored and
-// other-policy rows.
-func failureTable(title string, rows []tlsrpt.Failure, reason bool) string {
-	if len(rows) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "**%s** (%d)\n\n| Result type | Reporter | Sending IP | MX | Sessions | Days | Class |", title, len(rows))
-	sep := "\n| --- | --- | --- | --- | ---: | --- | --- |"
-	if reason {
-		b.WriteString(" Reason |")
-		sep += " --- |"
-	}
-	b.WriteString(sep + "\n")
-	for i, f := range rows {
-		if i == maxFailureRows {
-			fmt.Fprintf(&b, "\n_… and %d more; the JSON report lists them all._\n", len(rows)-i)
-			break
-		}
-		b.WriteString(failureRow(f, reason))
-	}
-	b.WriteString("\n")
-	return b.String()
-}
-
-func failureRow(f tlsrpt.Failure, reason bool) string {
-	days := f.FirstDay
-	if f.LastDay != f.FirstDay {
-		days += " – " + f.LastDay
-	}
-	class := markdown.Text(f.Class)
-	if f.Blocking {
-		class = "🟥 " + class + ", blocking"
-	}
-	row := "| " + or(markdown.Text(f.ResultType)) + " | " + or(markdown.Text(f.Org)) + " | " +
-		or(markdown.Text(f.SendingIP)) + " | " + or(markdown.Text(f.MX)) + " | " +
-		fmt.Sprint(f.Sessions) + " | " + markdown.Text(days) + " | " + or(class) + " |"
-	if reason {
-		row += " " + or(markdown.Text(f.Reason)) + " |"
-	}
-	return row + "\n"
 }
