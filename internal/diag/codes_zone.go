@@ -8,10 +8,14 @@ const (
 	PolicyHostUndeclared Code = "policy-host-undeclared"
 	MXInvalid            Code = "mx-invalid"
 	MXTargetCNAME        Code = "mx-target-cname"
+	// ZoneTXTUnquoted is an unquoted MTA-STS or TLS-RPT record whose
+	// ';' starts a comment, so that DNS serves only its first field.
+	ZoneTXTUnquoted Code = "zone-txt-unquoted"
 )
 
 var zoneCodes = []Info{
 	{ZoneSyntax, Error, "Zone file does not parse", "RFC 1035 §5"},
+	{ZoneTXTUnquoted, Error, "Unquoted TXT record cut short: ';' starts a comment in a zone file", "RFC 1035 §5.1"},
 	{ZoneInclude, Error, "$INCLUDE is refused", ""},
 	{ZoneDomainOutside, Error, "Policy domain is not inside the zone file's origin", ""},
 	{PolicyHostUndeclared, Warning, "No address or CNAME for mta-sts.<domain> in the declaration", "RFC 8461 §3.3"},

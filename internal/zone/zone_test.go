@@ -274,6 +274,41 @@ mta-sts A 192.0.2.1
 			src:    "$TTL 300\ntxt TXT TXT\n",
 		},
 		{
+			name:   "unquoted TLS-RPT record cut short by a ';' comment",
+			domain: "example.com",
+			src:    "_smtp._tls IN TXT v=TLSRPTv1;rua=mailto:x@example.com\n",
+			want: Declaration{
+				TLSRPT: []TXT{{Text: "v=TLSRPTv1", Strings: []string{"v=TLSRPTv1"}, Pos: pos(1, 19)}},
+			},
+			diags: []string{"zone-txt-unquoted 1:19-1:54"},
+		},
+		{
+			name:   "unquoted MTA-STS record cut short by a ';' comment, CRLF",
+			domain: "example.com",
+			src:    "_mta-sts IN TXT v=STSv1; id=20261101T000000 \r\nmta-sts A 192.0.2.1\r\n",
+			want: Declaration{
+				STS:        []TXT{{Text: "v=STSv1", Strings: []string{"v=STSv1"}, Pos: pos(1, 17)}},
+				PolicyHost: true,
+			},
+			diags: []string{"zone-txt-unquoted 1:17-1:44"},
+		},
+		{
+			name:   "comments after TXT records that are no cut fields",
+			domain: "example.com",
+			src: `_mta-sts TXT "v=STSv1; id=1" ; id=2 was the old one
+_mta-sts TXT v=STSv1 ; the id is still missing
+@ TXT v=spf1 ; mx=no
+mta-sts A 192.0.2.1
+`,
+			want: Declaration{
+				STS: []TXT{
+					exact("v=STSv1; id=1", 1, 15),
+					{Text: "v=STSv1", Strings: []string{"v=STSv1"}, Pos: pos(2, 14)},
+				},
+				PolicyHost: true,
+			},
+		},
+		{
 			name:   "no record of the domain",
 			domain: "example.com",
 			src:    "$ORIGIN example.org.\n@ MX 10 mx.example.org.\n",
@@ -488,5 +523,29 @@ func TestSyntaxErrorExcerpt(t *testing.T) {
 		if strings.Count(d.Message, "s3cret") > 7 || strings.Contains(d.Message, "HOME") {
 			t.Errorf("%s quotes the file: %d bytes", d.Code, len(d.Message))
 		}
+	}
+}
+
+func TestFieldRun(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		comment string
+		want    int
+	}{
+		{";rua=mailto:a@example.com", 25},
+		{"; id=1 ; this is the policy id", 6},
+		{";a=1;b=2;", 8},
+		{"; the id comes later", 0},
+		{";;id=1", 0},
+		{"; =1", 0},
+	}
+	var got []int
+	var want []int
+	for _, tc := range tests {
+		got = append(got, fieldRun(tc.comment))
+		want = append(want, tc.want)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("fieldRun mismatch (-want +got):\n%s", diff)
 	}
 }
