@@ -47,6 +47,9 @@ type record struct {
 // (see noData) counts as such an error.
 func (s *source) read(origin string) ([]record, diag.List) {
 	l, text := s.screen()
+	if len(s.bareCR) > 0 {
+		l.Add(s.bareCRDiag())
+	}
 	e, typ := s.noData()
 	if e != nil {
 		text = text[:e.start]

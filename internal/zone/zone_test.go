@@ -309,6 +309,26 @@ mta-sts A 192.0.2.1
 			},
 		},
 		{
+			name:   "bare CRs: lines end at LF, the first CR is reported",
+			domain: "example.com",
+			src:    "_mta-sts TXT \"v=STSv1;\rid=1\"\r\nmta-sts A 192.0.2.1\r\r\n",
+			want: Declaration{
+				STS:        []TXT{exact("v=STSv1;\rid=1", 1, 15)},
+				PolicyHost: true,
+			},
+			diags: []string{"zone-bare-cr 1:23-1:24"},
+		},
+		{
+			name:   "bare CR on the last line without a final newline",
+			domain: "example.com",
+			src:    "@ MX 10 mx.example.net.\nmta-sts A 192.0.2.1\r",
+			want: Declaration{
+				MX:         []MX{{"mx.example.net", 10, pos(1, 1)}},
+				PolicyHost: true,
+			},
+			diags: []string{"zone-bare-cr 2:20-2:21"},
+		},
+		{
 			name:   "no record of the domain",
 			domain: "example.com",
 			src:    "$ORIGIN example.org.\n@ MX 10 mx.example.org.\n",
