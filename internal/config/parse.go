@@ -28,6 +28,9 @@ func Parse(name string, src []byte) (Config, diag.List) {
 		return c, diag.List{dg}
 	}
 	d := &decoder{file: name, src: newSource(string(src)), seen: make(map[diagKey]bool)}
+	if dg, ok := d.src.checkBareCR(); ok {
+		d.add(dg)
+	}
 	if root := d.document(); root != nil {
 		d.budget = treeCost(root) + maxAliasNodes
 		d.top(root, &c)

@@ -130,6 +130,10 @@ var diagCases = []struct {
 	{"BOM", "\uFEFFparallel: 0\n", []string{"1:14 config-value"}},
 	{"line separator in string", "issue_label: \"a\u2028b\"\nparallel: 0\n", []string{"2:11 config-value"}},
 	{"line separator in comment", "# a\u2028b\nparallel: 0\n", []string{"2:0 config-syntax"}},
+	{"bare CR", "clean_days: 3\rparallel: 0\n", []string{"1:14 config-bare-cr", "1:25 config-value"}},
+	{"bare CR ends a comment", "clean_days: &a # c\r 0\n", []string{"1:19 config-bare-cr", "1:21 config-value"}},
+	{"line separator ends a comment", "clean_days: &a # c\u2028 0\n", []string{"1:23 config-value"}},
+	{"bare CRs before a syntax error", "clean_days: 3\rparallel: [\r\n", []string{"1:0 config-syntax", "1:14 config-bare-cr"}},
 
 	// Several problems are all reported, and parsing goes on after each.
 	{"many problems", "clean_days: 0\nparallel: x\ndomains:\n  - domain: a_b.example\n    polcy: p\n  - domain: example.com\n    zone: z\n    records: {}\nextra: 1\n",
@@ -147,11 +151,12 @@ func TestParseDiagnostics(t *testing.T) {
 				t.Errorf("Parse(%q) diagnostics mismatch (-want +got):\n%s\n%v", tc.src, diff, got)
 			}
 			for _, d := range got {
-				if d.File != "stsgate.yml" || d.Message == "" || d.Hint == "" || d.Severity != diag.Error {
-					t.Errorf("diagnostic %v: want File, Message, Hint and severity error", d)
-				}
-				if _, ok := diag.Lookup(d.Code); !ok {
+				info, ok := diag.Lookup(d.Code)
+				if !ok {
 					t.Errorf("code %s is not in the catalog", d.Code)
+				}
+				if d.File != "stsgate.yml" || d.Message == "" || d.Hint == "" || d.Severity != info.Severity {
+					t.Errorf("diagnostic %v: want File, Message, Hint and severity %s", d, info.Severity)
 				}
 			}
 		})

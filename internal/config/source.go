@@ -19,6 +19,7 @@ type source struct {
 	yamlStarts []int // byte offset where each YAML line starts
 	yamlASCII  []bool
 	lineStarts []int           // byte offset where each LF-terminated line starts
+	bareCR     []int           // byte offsets of CRs not followed by LF
 	runeCache  map[int][]int32 // YAML line index -> byte offset of each character
 }
 
@@ -26,8 +27,11 @@ func newSource(text string) *source {
 	s := &source{text: text, runeCache: make(map[int][]int32)}
 	s.lineStarts = append(s.lineStarts, 0)
 	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
+		switch {
+		case text[i] == '\n':
 			s.lineStarts = append(s.lineStarts, i+1)
+		case text[i] == '\r' && (i+1 == len(text) || text[i+1] != '\n'):
+			s.bareCR = append(s.bareCR, i)
 		}
 	}
 	start := 0
@@ -112,6 +116,23 @@ func (s *source) pos(off int) diag.Pos {
 // 1-based line number, clamped to the text.
 func (s *source) linePos(line int) diag.Pos {
 	return diag.Pos{Line: s.pos(s.offset(line, 1)).Line}
+}
+
+// checkBareCR reports the first carriage return that no line feed
+// follows, if any: YAML ends a line there, but git and grep -n count it
+// as part of the line, and so do many editors and diff views.
+func (s *source) checkBareCR() (diag.Diagnostic, bool) {
+	if len(s.bareCR) == 0 {
+		return diag.Diagnostic{}, false
+	}
+	what := "a carriage return here is not followed by a line feed"
+	if n := len(s.bareCR); n > 1 {
+		what = fmt.Sprintf("%d carriage returns, the first here, are not followed by a line feed", n)
+	}
+	p := s.pos(s.bareCR[0])
+	return diag.New(diag.ConfigBareCR,
+		what+"; YAML ends a line there, but git and grep -n do not, and many editors and diff views show what follows on the same line, so reviewers may not see the settings stsgate reads",
+		"End lines with LF or CRLF.").At(p, diag.Pos{Line: p.Line, Column: p.Column + 1}), true
 }
 
 // checkEncoding reports the first byte the YAML library would refuse:

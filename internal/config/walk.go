@@ -108,14 +108,26 @@ func skipProperties(t string, off int) int {
 		for off < len(t) && !isSpace(t[off]) {
 			off++
 		}
-		for off < len(t) && (isSpace(t[off]) || t[off] == '#') {
-			if t[off] == '#' {
-				for off < len(t) && t[off] != '\n' {
-					off++
-				}
-				continue
-			}
+		off = skipBlanks(t, off)
+	}
+	return off
+}
+
+// skipBlanks skips spaces, tabs, comments and line breaks, with the breaks
+// YAML counts: a comment ends at a bare CR too.
+func skipBlanks(t string, off int) int {
+	for off < len(t) {
+		switch n := yamlBreak(t[off:]); {
+		case n > 0:
+			off += n
+		case t[off] == ' ' || t[off] == '\t':
 			off++
+		case t[off] == '#':
+			for off < len(t) && yamlBreak(t[off:]) == 0 {
+				off++
+			}
+		default:
+			return off
 		}
 	}
 	return off

@@ -1,7 +1,7 @@
 package diag
 
-// Configuration codes (.github/stsgate.yml). Every one of them is a usage
-// error: the run exits with code 2.
+// Configuration codes (.github/stsgate.yml). Every error among them is a
+// usage error: the run exits with code 2.
 const (
 	ConfigSyntax     Code = "config-syntax"
 	ConfigUnknownKey Code = "config-unknown-key"
@@ -14,6 +14,9 @@ const (
 	// ConfigTooLarge is a file over 1 MiB or aliases that expand to too
 	// many values.
 	ConfigTooLarge Code = "config-too-large"
+	// ConfigBareCR is a carriage return not followed by a line feed: YAML
+	// ends a line there, git and grep -n do not.
+	ConfigBareCR Code = "config-bare-cr"
 )
 
 var configCodes = []Info{
@@ -24,4 +27,5 @@ var configCodes = []Info{
 	{ConfigMissing, Error, "A required configuration value is missing", ""},
 	{ConfigDuplicateKey, Error, "The same key is given twice in one mapping", ""},
 	{ConfigTooLarge, Error, "Configuration file, or its alias expansion, is too large", ""},
+	{ConfigBareCR, Warning, "Carriage return not followed by a line feed", ""},
 }

@@ -22,8 +22,11 @@ const (
 func Parse(body []byte) (*Policy, diag.List) {
 	p := &parser{seen: map[string]int{}, mx: map[string]int{}}
 	p.whole(body)
-	text := strings.TrimPrefix(string(body), "\ufeff")
-	lines, bareCR := splitLines(text)
+	text, start := string(body), 1
+	if t, bom := strings.CutPrefix(text, "\ufeff"); bom {
+		text, start = t, 1+len("\ufeff")
+	}
+	lines, bareCR := splitLines(text, start)
 	if len(bareCR) > 0 {
 		p.bareCR(bareCR)
 	}
@@ -77,7 +80,7 @@ func (p *parser) whole(body []byte) {
 }
 
 func (p *parser) bareCR(at []pos) {
-	msg := "a carriage return not followed by a line feed is not a line terminator; senders read the policy as one long line and reject it"
+	msg := "a carriage return not followed by a line feed is not a line terminator; senders read the text before and after it as one line and reject the policy"
 	if len(at) > 1 {
 		msg = fmt.Sprintf("%d carriage returns are not followed by a line feed; they are not line terminators, so senders read run-together lines and reject the policy", len(at))
 	}
@@ -90,14 +93,14 @@ func (p *parser) bareCR(at []pos) {
 func (p *parser) line(l line, last bool) {
 	text := l.text
 	if strings.TrimLeft(text, " \t") == "" {
-		p.add(diag.PolicyBlankLine, pos{l.num, 1}, pos{l.num, len(text) + 1},
+		p.add(diag.PolicyBlankLine, pos{l.num, l.col}, pos{l.num, l.col + len(text)},
 			"blank line; the policy grammar has none, and strict senders (mox, postfix-tlspol) reject the whole policy",
 			"delete the empty line (a single line break after the last line is fine)")
 		return
 	}
 	indent := len(text) - len(strings.TrimLeft(text, " \t"))
 	if indent > 0 {
-		p.add(diag.PolicyLeadingSpace, pos{l.num, 1}, pos{l.num, indent + 1},
+		p.add(diag.PolicyLeadingSpace, pos{l.num, l.col}, pos{l.num, l.col + indent},
 			"whitespace before the key; strict senders reject the policy",
 			"start the line with the key")
 	}
@@ -112,7 +115,7 @@ func (p *parser) line(l line, last bool) {
 func (p *parser) split(l line, indent int) (field, bool) {
 	rest := l.text[indent:]
 	key, value, found := strings.Cut(rest, ":")
-	keyCol := indent + 1
+	keyCol := l.col + indent
 	// A '#' starts no key: the line is a comment, or a field commented out.
 	if !found || key == "" || strings.ContainsAny(key, " \t") || key[0] == '#' {
 		p.lineSyntax(l, indent, key, found)
@@ -125,7 +128,7 @@ func (p *parser) split(l line, indent int) (field, bool) {
 }
 
 func (p *parser) lineSyntax(l line, indent int, key string, colon bool) {
-	start, end := pos{l.num, indent + 1}, pos{l.num, len(l.text) + 1}
+	start, end := pos{l.num, l.col + indent}, pos{l.num, l.col + len(l.text)}
 	switch {
 	case strings.HasPrefix(l.text[indent:], "#"):
 		p.add(diag.PolicyLineSyntax, start, end,

@@ -165,6 +165,15 @@ var moreCases = []policyCase{
 	{"A-label with an emoji", lines(vers, testing_, "mx: xn--ls8h.example", age), "valid", nil},
 	{"enforce 14 days", lines(vers, enforce, mx1, "max_age: 1209600"), "valid", nil},
 	{"two bare CRs", "version: STSv1\rmode: testing\nmx: mx1.example.com\rmax_age: 1296000\n", "error", []string{"1:15 error policy-bare-cr"}},
+	// A bare CR is no line break: what follows it stays on its line, as
+	// git and grep -n count lines, and later lines keep their numbers.
+	{"bare CR: positions count lines at LF", "version: STSv1\rmode: Testing\nmx: mx1.example.com\n  max_age: 1296000\n", "error",
+		[]string{"1:15 error policy-bare-cr", "1:22 error policy-mode-invalid", "3:1 error policy-leading-space"}},
+	{"bare CR before a blank and a bad line", "version: STSv1\r\rmode: testing\nmx: mx1.example.com\nmax_age: 1296000\r# note\n", "error",
+		[]string{"1:15 error policy-bare-cr", "1:16 error policy-blank-line", "3:18 error policy-line-syntax"}},
+	// The BOM's three bytes count in the columns of the first line.
+	{"BOM: byte columns", "\ufeff" + lines("version: STSv2", testing_, mx1, age), "error",
+		[]string{"1:1 error policy-bom", "1:13 error policy-version-invalid"}},
 }
 
 func TestParse(t *testing.T) {
@@ -210,6 +219,20 @@ func TestUnknownKeyHint(t *testing.T) {
 	}
 }
 
+// TestFieldLines: the line of a field is its line in the file, counted
+// at LF as git and grep -n do, also after a bare CR.
+func TestFieldLines(t *testing.T) {
+	t.Parallel()
+	p, _ := Parse([]byte("version: STSv1\rmode: testing\r\nmx: mx1.example.com\rmx: mx2.example.com\nmax_age: 1296000"))
+	want := []Field{
+		{"version", "STSv1", 1}, {"mode", "testing", 1}, {"mx", "mx1.example.com", 2},
+		{"mx", "mx2.example.com", 2}, {"max_age", "1296000", 3},
+	}
+	if diff := cmp.Diff(want, p.Fields); diff != "" {
+		t.Errorf("Fields mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func TestParseValue(t *testing.T) {
 	t.Parallel()
 	in := "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.mx.example.net\r\nmax_age: 31557600\r\nx-note: hi\r\n"
@@ -238,24 +261,21 @@ func TestParseValue(t *testing.T) {
 	}
 }
 
-// checkPositions asserts that every diagnostic lies inside the input.
+// checkPositions asserts that every diagnostic lies inside the input,
+// with lines counted at LF and byte columns, as git and grep -n count them.
 func checkPositions(t *testing.T, in string, diags diag.List) {
 	t.Helper()
-	ls, _ := splitLines(strings.TrimPrefix(in, "\ufeff"))
+	ls := strings.Split(in, "\n")
 	for _, d := range diags {
 		for _, p := range []diag.Pos{d.Start, d.End} {
 			if p.IsZero() {
 				continue
 			}
-			if p.Line < 1 || p.Line > max(len(ls), 1) {
+			if p.Line < 1 || p.Line > len(ls) {
 				t.Errorf("%s: line %d outside 1..%d", d, p.Line, len(ls))
 				continue
 			}
-			width := 0
-			if len(ls) > 0 {
-				width = len(ls[p.Line-1].text)
-			}
-			if p.Column < 0 || p.Column > width+1+3 { // +3: the BOM's bytes
+			if width := len(ls[p.Line-1]); p.Column < 0 || p.Column > width+1 {
 				t.Errorf("%s: column %d outside 0..%d", d, p.Column, width+1)
 			}
 		}

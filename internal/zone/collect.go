@@ -79,6 +79,11 @@ func (c *collector) addTXT(name string, rr *dns.TXT, rec record) {
 	case "_smtp._tls." + c.domain:
 		c.decl.TLSRPT = append(c.decl.TLSRPT, t)
 	}
+	if looksLikeSTS(t.Text) || looksLikeTLSRPT(t.Text) {
+		if d, cut := c.s.commentCut(rec, name, t.Text); cut {
+			c.diags.Add(d)
+		}
+	}
 	if strings.HasPrefix(name, "*") {
 		// A wildcard also answers for _mta-sts and _smtp._tls when they
 		// have no records of their own.

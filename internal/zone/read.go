@@ -43,9 +43,17 @@ type record struct {
 // error that stopped it.
 //
 // miekg/dns stops at the first syntax error; the records read before it
-// are returned, the rest of the file is not read.
+// are returned, the rest of the file is not read. A record without data
+// (see noData) counts as such an error.
 func (s *source) read(origin string) ([]record, diag.List) {
 	l, text := s.screen()
+	if len(s.bareCR) > 0 {
+		l.Add(s.bareCRDiag())
+	}
+	e, typ := s.noData()
+	if e != nil {
+		text = text[:e.start]
+	}
 	r := &byteReader{src: text}
 	zp := dns.NewZoneParser(r, dns.Fqdn(origin), "")
 	zp.SetDefaultTTL(defaultTTL)
@@ -60,8 +68,11 @@ func (s *source) read(origin string) ([]record, diag.List) {
 		}
 		recs = append(recs, s.locate(rr, r.read))
 	}
-	if err := zp.Err(); err != nil {
+	switch err := zp.Err(); {
+	case err != nil:
 		l.Add(s.syntaxDiag(err, r.read))
+	case e != nil:
+		l.Add(s.noDataDiag(e, typ))
 	}
 	return recs, l
 }

@@ -1,6 +1,7 @@
 package zone
 
 import (
+	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -34,15 +35,19 @@ type entry struct {
 // source is a zone file with its line index and entries.
 type source struct {
 	src        []byte
-	lineStarts []int
+	lineStarts []int   // lines end at LF only, as git and grep -n count them
+	bareCR     []int   // offsets of CRs not followed by LF
 	entries    []entry // only entries with tokens, in source order
 }
 
 func newSource(src []byte) *source {
 	s := &source{src: src, lineStarts: []int{0}}
 	for i, c := range src {
-		if c == '\n' {
+		switch {
+		case c == '\n':
 			s.lineStarts = append(s.lineStarts, i+1)
+		case c == '\r' && (i+1 == len(src) || src[i+1] != '\n'):
+			s.bareCR = append(s.bareCR, i)
 		}
 	}
 	for off := 0; off < len(src); {
@@ -188,4 +193,20 @@ func (r *byteReader) Read(p []byte) (int, error) {
 	n := copy(p, r.src[r.read:])
 	r.read += n
 	return n, nil
+}
+
+// bareCRDiag reports the first of the carriage returns that no line feed
+// follows. miekg/dns, like git and grep, ends lines at LF only: it drops
+// such a CR outside quotes, joining the text on both sides, and keeps it
+// in quoted text, while some editors show a line break there.
+func (s *source) bareCRDiag() diag.Diagnostic {
+	first := s.bareCR[0]
+	what, it := "a carriage return here is not followed by a line feed", "it"
+	if n := len(s.bareCR); n > 1 {
+		what, it = fmt.Sprintf("%d carriage returns, the first here, are not followed by a line feed", n), "them"
+	}
+	return diag.New(diag.ZoneBareCR,
+		fmt.Sprintf("%s, so lines do not end there: the zone parser drops %[2]s outside quotes, joining the text before and after, and keeps %[2]s inside quoted text. Editors that show a line break there show records other than those a name server loads", what, it),
+		"end lines with LF or CRLF, and remove carriage returns elsewhere").
+		At(s.pos(first), s.pos(first+1))
 }

@@ -241,6 +241,94 @@ mta-sts A 192.0.2.1
 			diags:  []string{"zone-syntax 2:8-2:19"},
 		},
 		{
+			name:   "record without data: on its own line, and the parser stops there",
+			domain: "example.com",
+			src:    "_mta-sts TXT \"v=STSv1; id=1\"\nmta-sts IN CNAME\n@ MX 10 mx.example.net.\n",
+			want:   Declaration{STS: []TXT{exact("v=STSv1; id=1", 1, 15)}},
+			diags:  []string{"zone-syntax 2:1-2:17"},
+		},
+		{
+			name:   "record without data on the last line",
+			domain: "example.com",
+			src:    "_mta-sts TXT \"v=STSv1; id=1\"\nmta-sts IN CNAME\n",
+			want:   Declaration{STS: []TXT{exact("v=STSv1; id=1", 1, 15)}},
+			diags:  []string{"zone-syntax 2:1-2:17"},
+		},
+		{
+			name:   "record without data on the last line, without a final newline",
+			domain: "example.com",
+			src:    "@ MX 10 mx.example.net.\n_mta-sts 300 IN TXT",
+			want:   Declaration{MX: []MX{{"mx.example.net", 10, pos(1, 1)}}},
+			diags:  []string{"zone-syntax 2:1-2:20"},
+		},
+		{
+			name:   "record without data: blank owner, a comment after the type, CRLF",
+			domain: "example.com",
+			src:    "@ MX 10 mx.example.net.\r\n  IN TXT ; to do\r\n",
+			want:   Declaration{MX: []MX{{"mx.example.net", 10, pos(1, 1)}}},
+			diags:  []string{"zone-syntax 2:3-2:9"},
+		},
+		{
+			name:   "a type as the data is data",
+			domain: "example.com",
+			src:    "$TTL 300\ntxt TXT TXT\n",
+		},
+		{
+			name:   "unquoted TLS-RPT record cut short by a ';' comment",
+			domain: "example.com",
+			src:    "_smtp._tls IN TXT v=TLSRPTv1;rua=mailto:x@example.com\n",
+			want: Declaration{
+				TLSRPT: []TXT{{Text: "v=TLSRPTv1", Strings: []string{"v=TLSRPTv1"}, Pos: pos(1, 19)}},
+			},
+			diags: []string{"zone-txt-unquoted 1:19-1:54"},
+		},
+		{
+			name:   "unquoted MTA-STS record cut short by a ';' comment, CRLF",
+			domain: "example.com",
+			src:    "_mta-sts IN TXT v=STSv1; id=20261101T000000 \r\nmta-sts A 192.0.2.1\r\n",
+			want: Declaration{
+				STS:        []TXT{{Text: "v=STSv1", Strings: []string{"v=STSv1"}, Pos: pos(1, 17)}},
+				PolicyHost: true,
+			},
+			diags: []string{"zone-txt-unquoted 1:17-1:44"},
+		},
+		{
+			name:   "comments after TXT records that are no cut fields",
+			domain: "example.com",
+			src: `_mta-sts TXT "v=STSv1; id=1" ; id=2 was the old one
+_mta-sts TXT v=STSv1 ; the id is still missing
+@ TXT v=spf1 ; mx=no
+mta-sts A 192.0.2.1
+`,
+			want: Declaration{
+				STS: []TXT{
+					exact("v=STSv1; id=1", 1, 15),
+					{Text: "v=STSv1", Strings: []string{"v=STSv1"}, Pos: pos(2, 14)},
+				},
+				PolicyHost: true,
+			},
+		},
+		{
+			name:   "bare CRs: lines end at LF, the first CR is reported",
+			domain: "example.com",
+			src:    "_mta-sts TXT \"v=STSv1;\rid=1\"\r\nmta-sts A 192.0.2.1\r\r\n",
+			want: Declaration{
+				STS:        []TXT{exact("v=STSv1;\rid=1", 1, 15)},
+				PolicyHost: true,
+			},
+			diags: []string{"zone-bare-cr 1:23-1:24"},
+		},
+		{
+			name:   "bare CR on the last line without a final newline",
+			domain: "example.com",
+			src:    "@ MX 10 mx.example.net.\nmta-sts A 192.0.2.1\r",
+			want: Declaration{
+				MX:         []MX{{"mx.example.net", 10, pos(1, 1)}},
+				PolicyHost: true,
+			},
+			diags: []string{"zone-bare-cr 2:20-2:21"},
+		},
+		{
 			name:   "no record of the domain",
 			domain: "example.com",
 			src:    "$ORIGIN example.org.\n@ MX 10 mx.example.org.\n",
@@ -455,5 +543,29 @@ func TestSyntaxErrorExcerpt(t *testing.T) {
 		if strings.Count(d.Message, "s3cret") > 7 || strings.Contains(d.Message, "HOME") {
 			t.Errorf("%s quotes the file: %d bytes", d.Code, len(d.Message))
 		}
+	}
+}
+
+func TestFieldRun(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		comment string
+		want    int
+	}{
+		{";rua=mailto:a@example.com", 25},
+		{"; id=1 ; this is the policy id", 6},
+		{";a=1;b=2;", 8},
+		{"; the id comes later", 0},
+		{";;id=1", 0},
+		{"; =1", 0},
+	}
+	var got []int
+	var want []int
+	for _, tc := range tests {
+		got = append(got, fieldRun(tc.comment))
+		want = append(want, tc.want)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("fieldRun mismatch (-want +got):\n%s", diff)
 	}
 }
