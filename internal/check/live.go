@@ -86,6 +86,9 @@ func aliases(ctx context.Context, r Resolver, mxs []*net.MX) map[string][]string
 // LiveResult is the outcome of the live checks of one domain.
 type LiveResult struct {
 	Policy *policy.Policy // the served policy, when it parsed without errors
+	// PolicyText is the served policy as it came, when the host served
+	// one (status 200, text/plain), parsed or not.
+	PolicyText []byte
 	Record *policy.Record // the published _mta-sts record senders use
 	TLSRPT *tlsrpt.Record
 	Diags  diag.List

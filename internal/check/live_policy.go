@@ -35,6 +35,7 @@ func (c *comparer) policy() {
 	if !c.response(url, f) {
 		return
 	}
+	c.res.PolicyText = f.Body
 	p, diags := policy.Parse(f.Body)
 	for _, d := range diags {
 		c.add(d, url)

@@ -113,6 +113,7 @@ func (a *actionRun) state(dr domainResult, now time.Time) remind.State {
 		if l.Policy != nil {
 			s.LiveMode = l.Policy.Mode
 		}
+		s.LivePolicyText = l.PolicyText
 		if l.Record != nil {
 			s.LiveID = l.Record.ID
 		}

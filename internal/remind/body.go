@@ -22,11 +22,20 @@ func (r renderer) body() string {
 	b.WriteString(r.statusTable())
 	b.WriteString(r.inactivity())
 	switch r.kind {
-	case KindReady, KindBlocked:
+	case KindBlocked:
+		b.WriteString(evidence(r.s))
+		if reportsStopped(r.s) {
+			b.WriteString(r.reportSteps())
+			break
+		}
+		b.WriteString(r.flipSteps())
+		b.WriteString(r.publishOrder())
+	case KindReady:
 		b.WriteString(evidence(r.s))
 		b.WriteString(r.flipSteps())
 		b.WriteString(r.publishOrder())
 	case KindDrift:
+		b.WriteString(r.policyDiff())
 		b.WriteString(r.driftSteps())
 	case KindTLSRPTMissing:
 		b.WriteString(r.tlsrptSteps())
@@ -65,6 +74,12 @@ func (r renderer) lead() string {
 			"that protection is what MTA-STS is for (RFC 8461 §5).",
 			markdown.Text(s.Domain), sinceText(s.TestingSince), streakText(s))
 	case KindBlocked:
+		if reportsStopped(s) {
+			return fmt.Sprintf("The policy of %s has been in `mode: testing` since %s, more than %d days, and no clean window "+
+				"can be shown because %s. That is not a failure of your mail servers: without reports nobody can tell whether "+
+				"`mode: enforce` would defer mail, so the pull-request gate refuses the switch until they arrive again.",
+				markdown.Text(s.Domain), sinceText(s.TestingSince), s.StaleDays, stoppedText(s))
+		}
 		return fmt.Sprintf("The policy of %s has been in `mode: testing` since %s, more than %d days, but the TLS-RPT reports "+
 			"do not show a clean window yet: %s. In `mode: enforce`, senders would defer mail on those failures instead of "+
 			"only reporting them. Triage them; the pull-request gate lets the switch through once the window is clean.",

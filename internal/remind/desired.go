@@ -98,6 +98,9 @@ func (r renderer) title() string {
 	case KindReady:
 		return fmt.Sprintf("MTA-STS: %s is ready to switch to enforce mode", d)
 	case KindBlocked:
+		if reportsStopped(r.s) {
+			return fmt.Sprintf("MTA-STS: %s cannot leave testing mode: %s", d, stoppedTitle(r.s))
+		}
 		return fmt.Sprintf("MTA-STS: %s has been in testing mode for over %d days", d, r.s.StaleDays)
 	case KindDrift:
 		return "MTA-STS: " + d + " " + r.driftTitle()

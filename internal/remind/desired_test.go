@@ -232,11 +232,13 @@ func TestGolden(t *testing.T) {
 	trap := with(readyState(), func(s *State) {
 		s.PolicyText, s.RepoMode, s.LivePolicyMatches = []byte(enforcePolicy), policy.ModeEnforce, false
 		s.DNS.ID, s.DNS.LineText, s.LiveID = "20261120T080000", `_mta-sts 3600 IN TXT "v=STSv1; id=20261120T080000"`, "20261120T080000"
+		s.LiveMode, s.LivePolicyText = policy.ModeTesting, []byte(testingPolicy)
 	})
 	for name, s := range map[string]State{
 		"ready":   readyState(),
 		"blocked": with(readyState(), func(s *State) { s.Window = dirtyWindow(); s.Window.Ignored = []tlsrpt.Failure{{}} }),
 		"drift":   trap,
+		"stopped": with(readyState(), func(s *State) { s.Window = stoppedWindow() }),
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -255,5 +257,51 @@ func TestGolden(t *testing.T) {
 				t.Errorf("%s body mismatch (-want +got):\n%s", name, diff)
 			}
 		})
+	}
+}
+
+// stoppedWindow is a window whose reports stopped on 2026-11-10: clean
+// while they came, stale now.
+func stoppedWindow() *tlsrpt.Window {
+	w := cleanWindow()
+	w.Clean, w.LastDay, w.Reasons, w.Days = false, "2026-11-10", []string{tlsrpt.ReasonReportsStale}, days("2026-11-10", 14)
+	return w
+}
+
+// TestDesiredReportsStopped checks that a window that is not clean only
+// because reports stopped (or too few arrive) says so and where to look,
+// and asks for no triage of failures that do not exist; a blocking
+// failure keeps the triage.
+func TestDesiredReportsStopped(t *testing.T) {
+	t.Parallel()
+	none := stoppedWindow()
+	none.LastDay, none.Reasons, none.Days = "", []string{tlsrpt.ReasonNoReports}, nil
+	thin := cleanWindow()
+	thin.Clean, thin.CoveredDays, thin.Reasons = false, 4, []string{tlsrpt.ReasonCoverageLow}
+	stale := stoppedWindow()
+	tests := []struct {
+		name   string
+		w      *tlsrpt.Window
+		title  string
+		says   string
+		triage bool
+	}{
+		{"stale", stale, "cannot leave testing mode: TLS-RPT reports stopped arriving", "the newest is for 2026-11-10, and none came in the 18 days since", false},
+		{"none", none, "TLS-RPT reports stopped arriving", "no TLS-RPT report has arrived for the domain", false},
+		{"thin", thin, "too few TLS-RPT reports arrive", "4 of the last 14 days have one, 7 needed", false},
+		{"stale and failing", with(State{Window: stoppedWindow()}, func(s *State) { s.Window.Failures = dirtyWindow().Failures }).Window,
+			"testing mode for over 30 days", "certificate-expired", true},
+	}
+	for _, tc := range tests {
+		d := Desired(with(readyState(), func(s *State) { s.Window = tc.w }), Hidden{})
+		if d.Kind != KindBlocked || !strings.Contains(d.Title, tc.title) || !strings.Contains(d.Body, tc.says) {
+			t.Errorf("%s: kind %s, title %q; want blocked, a title with %q and a body with %q:\n%s", tc.name, d.Kind, d.Title, tc.title, tc.says, d.Body)
+		}
+		if got := strings.Contains(d.Body, "**Triage.**"); got != tc.triage {
+			t.Errorf("%s: triage step shown %v, want %v", tc.name, got, tc.triage)
+		}
+		if !tc.triage && !strings.Contains(d.Body, "Check the mailbox that `rua=` names") {
+			t.Errorf("%s: the body does not say to check the rua mailbox", tc.name)
+		}
 	}
 }

@@ -2,7 +2,9 @@ package remind
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/stsgate/stsgate/internal/markdown"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
@@ -59,6 +61,50 @@ func streakText(s State) string {
 	}
 	return fmt.Sprintf("%d clean days in a row through %s (%d needed), %d of the last %d days covered",
 		w.CleanStreak, w.LastDay, s.CleanDays, w.CoveredDays, s.CleanDays)
+}
+
+// reportsStopped reports a window that is not clean for want of
+// reports (none, the newest too old, too few days covered) and with no
+// blocking failure: there is nothing to triage, the reports have to
+// arrive again.
+func reportsStopped(s State) bool {
+	w := s.Window
+	if w == nil || clean(s) {
+		return false
+	}
+	for _, f := range w.Failures {
+		if f.Blocking {
+			return false
+		}
+	}
+	return slices.ContainsFunc(w.Reasons, func(r string) bool {
+		return r == tlsrpt.ReasonReportsStale || r == tlsrpt.ReasonNoReports || r == tlsrpt.ReasonCoverageLow
+	})
+}
+
+// stoppedText says which reports are missing, for a window
+// reportsStopped judges.
+func stoppedText(s State) string {
+	w := s.Window
+	switch {
+	case slices.Contains(w.Reasons, tlsrpt.ReasonNoReports):
+		return "no TLS-RPT report has arrived for the domain"
+	case slices.Contains(w.Reasons, tlsrpt.ReasonReportsStale):
+		return fmt.Sprintf("reports stopped arriving: the newest is for %s, and none came in the %d days since", w.LastDay, daysSince(w))
+	}
+	return fmt.Sprintf("too few reports arrive: %d of the last %d days have one, %d needed",
+		w.CoveredDays, w.Settings.CleanDays, w.Settings.MinReportDays)
+}
+
+// daysSince is the number of days from a window's newest report to its
+// as-of date.
+func daysSince(w *tlsrpt.Window) int {
+	last, err1 := time.Parse(time.DateOnly, w.LastDay)
+	asOf, err2 := time.Parse(time.DateOnly, w.Settings.AsOf)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return int(asOf.Sub(last).Hours() / 24)
 }
 
 // notCleanText says why a window is not clean (DESIGN §1.4 step 6).

@@ -86,6 +86,9 @@ type State struct {
 	// LiveMode is the mode of the served policy; "" when none was served
 	// or it did not parse.
 	LiveMode policy.Mode
+	// LivePolicyText is the policy the policy host serves, for the diff
+	// of a drift; nil when none was served.
+	LivePolicyText []byte
 	// LiveID is the id of the published _mta-sts record; "" when none.
 	LiveID string
 	// TLSRPT reports that a valid _smtp._tls record is published.

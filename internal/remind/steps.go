@@ -2,11 +2,13 @@ package remind
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/stsgate/stsgate/internal/markdown"
 	"github.com/stsgate/stsgate/internal/policy"
+	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
 // enforceMaxAge is the max_age the switch to enforce suggests when the
@@ -150,6 +152,45 @@ func (r renderer) driftSteps() string {
 	}
 	return "### What to do\n\n1. **Publish " + markdown.Code(r.stsName()) + " TXT " + markdown.Code("v=STSv1; id="+s.DNS.ID) +
 		"** now that the policy host serves the repository's policy.\n\n"
+}
+
+// stoppedTitle completes the title of an issue about missing reports.
+func stoppedTitle(s State) string {
+	if slices.Contains(s.Window.Reasons, tlsrpt.ReasonCoverageLow) &&
+		!slices.Contains(s.Window.Reasons, tlsrpt.ReasonReportsStale) && !slices.Contains(s.Window.Reasons, tlsrpt.ReasonNoReports) {
+		return "too few TLS-RPT reports arrive"
+	}
+	return "TLS-RPT reports stopped arriving"
+}
+
+// reportSteps are the steps that bring the reports back, in place of the
+// triage of failures that do not exist.
+func (r renderer) reportSteps() string {
+	return "### What to do\n\n" +
+		"1. **Check the mailbox that `rua=` names.** " + markdown.Code(r.tlsrptName()) + " tells senders where to send " +
+		"reports (RFC 8460 §3). Check that mail still arrives there: a full mailbox, a changed forward or a spam filter " +
+		"stops the reports, not the senders.\n" +
+		"2. **Check how the reports reach stsgate.** If a scheduled `stsgate collect` job commits them " +
+		"(`docs/workflows/collect.yml`), look at its latest runs: an expired mailbox password or OAuth2 token stops it " +
+		"(it fails with exit code 3). Otherwise check the sources under `reports:` in `.github/stsgate.yml`.\n" +
+		"3. **Wait for the window.** Once reports arrive again for " + strconv.Itoa(r.s.CleanDays) + " days in a row, this " +
+		"issue says the domain is ready, and the gate lets the switch to `mode: enforce` through.\n\n"
+}
+
+// policyDiff shows how the served policy differs from the repository's,
+// as the change that deploying the repository's policy makes.
+func (r renderer) policyDiff() string {
+	s := r.s
+	if s.LivePolicyMatches || s.LivePolicyText == nil || s.PolicyText == nil {
+		return ""
+	}
+	diff := textDiff("served "+r.policyURL(), "repository "+r.policyFile(),
+		splitFile(string(s.LivePolicyText)), splitFile(string(s.PolicyText)))
+	if diff == "" {
+		return "### What differs\n\nThe served policy and the repository's have the same lines but differ in their " +
+			"line endings or white space, which policy parsers may read differently.\n\n"
+	}
+	return "### What differs\n\nWhat deploying the repository's policy changes on the policy host:\n\n" + fenced("diff", diff) + "\n"
 }
 
 // tlsrptSteps are the steps that publish a TLS-RPT record.
