@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/stsgate/stsgate/internal/diag"
 )
@@ -21,7 +22,7 @@ type repoFlags struct {
 
 func (f *repoFlags) register(fs *flag.FlagSet) {
 	f.failOn = diag.Error
-	fs.StringVar(&f.dir, "dir", ".", "repository `directory`; other paths are relative to it")
+	fs.StringVar(&f.dir, "dir", "", "repository `directory`; other paths are relative to it (default: the nearest directory at or above the current one holding .github/stsgate.yml or .git, else the current one)")
 	fs.StringVar(&f.config, "config", "", "configuration `file` (default .github/stsgate.yml when present)")
 	fs.StringVar(&f.domain, "domain", "", "policy `domain` to check (with a config: only this one)")
 	fs.StringVar(&f.policy, "policy", "", "policy `file` for --domain (default .well-known/mta-sts.txt)")
@@ -30,6 +31,8 @@ func (f *repoFlags) register(fs *flag.FlagSet) {
 	fs.TextVar(&f.failOn, "fail-on", diag.Error, "lowest `severity` that fails the run: error or warning")
 }
 
+// validate checks the flags, then gives their paths their meaning
+// (resolvePaths).
 func (f *repoFlags) validate() error {
 	switch f.format {
 	case "text", "json", "github":
@@ -42,6 +45,11 @@ func (f *repoFlags) validate() error {
 	if f.domain == "" && (f.policy != "" || f.zone != "") {
 		return usagef("--policy and --zone need --domain")
 	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("the current directory: %w", err)
+	}
+	f.resolvePaths(cwd)
 	return nil
 }
 

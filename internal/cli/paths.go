@@ -9,8 +9,9 @@ import (
 	"github.com/stsgate/stsgate/internal/report"
 )
 
-// Diagnostics name files relative to the repository root, where
-// annotations need them (DESIGN §1.7, §1.9).
+// Run from a subdirectory, stsgate finds the repository as git finds the
+// top of its work tree. Diagnostics name files relative to the repository
+// root, where annotations need them (DESIGN §1.7, §1.9).
 
 // findUp returns the nearest directory at or above the absolute
 // directory dir that holds one of names, a directory or a file, as git
@@ -31,6 +32,14 @@ func findUp(dir string, names ...string) (found string, ok bool) {
 	}
 }
 
+// findRepo returns the repository that holds the absolute directory dir:
+// the nearest directory at or above it with a configuration, or else the
+// top of the git work tree (a project below the top of a larger one keeps
+// its own .github/stsgate.yml, and is checked with --dir as well).
+func findRepo(dir string) (string, bool) {
+	return findUp(dir, defaultConfig, ".git")
+}
+
 // gitTop returns the top of the git work tree that holds the absolute
 // directory dir.
 func gitTop(dir string) (string, bool) {
@@ -44,6 +53,18 @@ func absFrom(base, p string) string {
 		return filepath.Clean(p)
 	}
 	return filepath.Join(base, p)
+}
+
+// resolvePaths gives the paths of the command line their meaning, cwd
+// being the absolute current directory: --dir, when not given, is the
+// repository holding cwd (findRepo), else cwd.
+func (f *repoFlags) resolvePaths(cwd string) {
+	if f.dir == "" {
+		f.dir = cwd
+		if root, ok := findRepo(cwd); ok {
+			f.dir = root
+		}
+	}
 }
 
 // render writes res in the format of f, the files of its diagnostics

@@ -31,6 +31,44 @@ func mkdirs(t *testing.T, top string, dirs ...string) {
 	}
 }
 
+// TestFindRepo: the repository holding a directory is the nearest one
+// above with a configuration or .git, a directory or a file; the top of
+// the git work tree is the nearest one with .git.
+func TestFindRepo(t *testing.T) {
+	t.Parallel()
+	top := tempDir(t)
+	mkdirs(t, top, "repo/.git", "repo/a/b", "repo/sub/.git", "repo/sub/c", "plain/d", "repo/proj/e")
+	write(t, filepath.Join(top, "linked/.git"), "gitdir: /elsewhere/.git/worktrees/linked\n")
+	write(t, filepath.Join(top, "linked/e/x"), "")
+	write(t, filepath.Join(top, "repo/proj/.github/stsgate.yml"), "domains: []\n")
+	tests := []struct {
+		dir, repo, git string // "" for none
+	}{
+		{"repo", "repo", "repo"},
+		{"repo/a/b", "repo", "repo"},
+		{"repo/sub/c", "repo/sub", "repo/sub"},
+		{"linked/e", "linked", "linked"},
+		{"repo/proj/e", "repo/proj", "repo"},
+		{"plain/d", "", ""},
+	}
+	for _, tt := range tests {
+		for _, c := range []struct {
+			name string
+			find func(string) (string, bool)
+			want string
+		}{{"findRepo", findRepo, tt.repo}, {"gitTop", gitTop, tt.git}} {
+			got, ok := c.find(filepath.Join(top, tt.dir))
+			want := ""
+			if c.want != "" {
+				want = filepath.Join(top, c.want)
+			}
+			if got != want || ok != (c.want != "") {
+				t.Errorf("%s(%s) = %q, %v; want %q", c.name, tt.dir, got, ok, want)
+			}
+		}
+	}
+}
+
 // TestShowFiles: diagnostics name files relative to the repository root,
 // not to --dir; files outside the root with ../; positions and findings
 // without a file stay as they are.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -68,7 +69,8 @@ func openRepoFS(fsys fs.FS, f *repoFlags) (*repo, diag.List, error) {
 func selectDomains(cfg config.Config, f *repoFlags) ([]config.Domain, error) {
 	if f.domain == "" {
 		if len(cfg.Domains) == 0 {
-			return nil, usagef("no domain to check: give --domain or list domains in %s", defaultConfig)
+			file := cmp.Or(cfg.File, defaultConfig)
+			return nil, usagef("no domain to check in %s: give --domain, or list domains in %s", f.dir, file)
 		}
 		return cfg.Domains, nil
 	}
