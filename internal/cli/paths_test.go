@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -65,6 +69,134 @@ func TestFindRepo(t *testing.T) {
 			if got != want || ok != (c.want != "") {
 				t.Errorf("%s(%s) = %q, %v; want %q", c.name, tt.dir, got, ok, want)
 			}
+		}
+	}
+}
+
+// TestResolvePaths: paths on the command line are relative to the current
+// directory; inside the repository they become its names for the files,
+// outside they stay absolute; --dir, when not given, is found.
+func TestResolvePaths(t *testing.T) {
+	t.Parallel()
+	top := tempDir(t)
+	mkdirs(t, top, "repo/.git", "repo/dns", "other")
+	if err := os.Symlink(filepath.Join(top, "repo"), filepath.Join(top, "alias")); err != nil {
+		t.Fatal(err)
+	}
+	at := func(p string) string { return filepath.Join(top, p) }
+	tests := []struct {
+		name string
+		cwd  string
+		in   repoFlags
+		want repoFlags
+	}{
+		{"found from a subdirectory", "repo/dns",
+			repoFlags{policy: "../p.txt", zone: "x.zone"},
+			repoFlags{dir: at("repo"), policy: "p.txt", zone: "dns/x.zone"}},
+		{"no repository above", "other",
+			repoFlags{config: "c.yml"},
+			repoFlags{dir: at("other"), config: "c.yml"}},
+		{"relative to the current directory, not --dir", "",
+			repoFlags{dir: "repo", config: "repo/c.yml", policy: at("repo/p.txt"), zone: "other/x.zone"},
+			repoFlags{dir: "repo", config: "c.yml", policy: "p.txt", zone: at("other/x.zone")}},
+		{"outside through ../", "repo",
+			repoFlags{dir: ".", policy: "../other/p.txt", zone: "dns/../../x.zone"},
+			repoFlags{dir: ".", policy: at("other/p.txt"), zone: at("x.zone")}},
+		{"the repository spelt through a link", "",
+			repoFlags{dir: "repo", policy: at("alias/dns/p.txt")},
+			repoFlags{dir: "repo", policy: "dns/p.txt"}},
+	}
+	for _, tt := range tests {
+		f := tt.in
+		f.resolvePaths(at(tt.cwd))
+		if diff := cmp.Diff(tt.want, f, cmp.AllowUnexported(repoFlags{})); diff != "" {
+			t.Errorf("%s: resolvePaths mismatch (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+// TestInputPaths: the Action's path inputs are relative to the workspace;
+// an absolute one inside it is made so, and one outside it, absolute or
+// through ../, is a usage error that says why.
+func TestInputPaths(t *testing.T) {
+	t.Parallel()
+	ws := tempDir(t)
+	in := inputs{domain: "example.com", config: filepath.Join(ws, ".github/stsgate.yml"),
+		policyFile: "./.well-known/mta-sts.txt", zoneFile: filepath.Join(ws, "dns/x.zone"),
+		reports: []string{filepath.Join(ws, "reports"), "/srv/reports", "https://r.example/a.json"}}
+	f := in.flags(ws)
+	got := []string{f.config, f.policy, f.zone}
+	want := []string{".github/stsgate.yml", "./.well-known/mta-sts.txt", "dns/x.zone"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("paths (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"reports", "/srv/reports", "https://r.example/a.json"}, []string(f.reports)); diff != "" {
+		t.Errorf("reports (-want +got):\n%s", diff)
+	}
+	if err := f.checkInputs(); err != nil {
+		t.Errorf("checkInputs() = %v", err)
+	}
+	for _, tt := range []struct{ name, policy, zone, config string }{
+		{"input policy_file", "/etc/passwd", "", ""},
+		{"input zone_file", "", "../x.zone", ""},
+		{"input config", "", "", filepath.Join(filepath.Dir(ws), "stsgate.yml")},
+	} {
+		f := inputs{policyFile: tt.policy, zoneFile: tt.zone, config: tt.config}.flags(ws)
+		err := f.checkInputs()
+		var usage *usageError
+		if !errors.As(err, &usage) || !strings.HasPrefix(err.Error(), tt.name+" ") || !strings.Contains(err.Error(), "is outside the workspace "+ws) {
+			t.Errorf("checkInputs() with %s outside = %v, want a usage error naming it and the workspace", tt.name, err)
+		}
+	}
+}
+
+// TestReadGivenFile: a file the command line names outside the
+// repository is read through links, but within the caps of
+// readRepoFile, and never from /proc, /sys or /dev.
+func TestReadGivenFile(t *testing.T) {
+	t.Parallel()
+	dir := tempDir(t)
+	write(t, filepath.Join(dir, "elsewhere/policy.txt"), "version: STSv1\n")
+	write(t, filepath.Join(dir, "big.txt"), strings.Repeat("x", 101))
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{
+		"link": filepath.Join(dir, "elsewhere/policy.txt"), "rel": "elsewhere/policy.txt",
+		"environ": "/proc/self/environ", "zero": "/dev/zero", "fifolink": "fifo",
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name    string
+		want    string
+		wantErr error
+	}{
+		{"elsewhere/policy.txt", "version: STSv1\n", nil},
+		{"link", "version: STSv1\n", nil},
+		{"rel", "version: STSv1\n", nil},
+		{"environ", "", errPseudoFile},
+		{"zero", "", errPseudoFile},
+		{"fifo", "", errNotRegular}, // must not block
+		{"fifolink", "", errNotRegular},
+		{"elsewhere", "", errNotRegular},
+		{"big.txt", "", tooLargeError{100}},
+		{"missing", "", fs.ErrNotExist},
+	}
+	for _, tt := range tests {
+		name := filepath.Join(dir, tt.name)
+		got, err := readGivenFile(name, 100)
+		switch {
+		case tt.wantErr == nil && (err != nil || string(got) != tt.want):
+			t.Errorf("readGivenFile(%s) = %q, %v; want %q", tt.name, got, err, tt.want)
+		case tt.wantErr != nil && !errors.Is(err, tt.wantErr):
+			t.Errorf("readGivenFile(%s) error = %v, want %v", tt.name, err, tt.wantErr)
+		case tt.wantErr != nil && tt.wantErr != fs.ErrNotExist && !refused(err):
+			t.Errorf("refused(%v) = false", err)
+		case tt.wantErr != nil && tt.wantErr != fs.ErrNotExist && !strings.Contains(err.Error(), name):
+			t.Errorf("readGivenFile(%s) error %q does not name the path given", tt.name, err)
 		}
 	}
 }
