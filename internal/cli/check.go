@@ -56,7 +56,7 @@ func runCheck(ctx context.Context, args []string, env Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return code, render(env, f.format, res)
+	return code, f.render(env, res)
 }
 
 // registerCheck registers the flags of check, which gate shares.

@@ -68,7 +68,7 @@ func runCollect(ctx context.Context, args []string, env Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return code, render(env, f.format, res)
+	return code, f.render(env, res)
 }
 
 // collectRun is a collect run of the CLI or the Action (mode: collect):

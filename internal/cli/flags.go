@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/stsgate/stsgate/internal/diag"
 )
@@ -17,19 +18,26 @@ type repoFlags struct {
 	dir, config, domain, policy, zone string
 	format                            string
 	failOn                            diag.Severity
+	// inputs says the paths are the Action's inputs, relative to the
+	// workspace (dir) and confined to it (checkInputs), rather than the
+	// command line's (resolvePaths).
+	inputs bool
 }
 
 func (f *repoFlags) register(fs *flag.FlagSet) {
 	f.failOn = diag.Error
-	fs.StringVar(&f.dir, "dir", ".", "repository `directory`; other paths are relative to it")
-	fs.StringVar(&f.config, "config", "", "configuration `file` (default .github/stsgate.yml when present)")
+	fs.StringVar(&f.dir, "dir", "", "repository `directory`, which the paths in its configuration are relative to (default: the nearest directory at or above the current one holding .github/stsgate.yml or .git, else the current one)")
+	fs.StringVar(&f.config, "config", "", "configuration `file`, relative to the current directory (default .github/stsgate.yml in --dir when present)")
 	fs.StringVar(&f.domain, "domain", "", "policy `domain` to check (with a config: only this one)")
-	fs.StringVar(&f.policy, "policy", "", "policy `file` for --domain (default .well-known/mta-sts.txt)")
-	fs.StringVar(&f.zone, "zone", "", "BIND zone `file` declaring the DNS of --domain")
+	fs.StringVar(&f.policy, "policy", "", "policy `file` for --domain, relative to the current directory (default .well-known/mta-sts.txt in --dir)")
+	fs.StringVar(&f.zone, "zone", "", "BIND zone `file` declaring the DNS of --domain, relative to the current directory")
 	fs.StringVar(&f.format, "format", "text", "output `format`: text, json or github (workflow-command annotations)")
 	fs.TextVar(&f.failOn, "fail-on", diag.Error, "lowest `severity` that fails the run: error or warning")
 }
 
+// validate checks the flags, then gives their paths the meaning they
+// have on a command line (resolvePaths): --config, --policy and --zone
+// are relative to the current directory, not to --dir.
 func (f *repoFlags) validate() error {
 	switch f.format {
 	case "text", "json", "github":
@@ -42,6 +50,11 @@ func (f *repoFlags) validate() error {
 	if f.domain == "" && (f.policy != "" || f.zone != "") {
 		return usagef("--policy and --zone need --domain")
 	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("the current directory: %w", err)
+	}
+	f.resolvePaths(cwd)
 	return nil
 }
 

@@ -63,7 +63,7 @@ func runGate(ctx context.Context, args []string, env Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return code, render(env, f.format, res)
+	return code, f.render(env, res)
 }
 
 // gateRun is one evaluation of the pull-request gate (DESIGN §1.5).

@@ -127,10 +127,15 @@ func (in inputs) applyTo(cfg *config.Config) {
 }
 
 // flags turns the inputs into the flags of the commands they stand for,
-// with paths relative to the workspace.
+// with paths relative to the workspace: absolute ones inside it are made
+// so (inWorkspace), and openRepo refuses the others (checkInputs).
 func (in inputs) flags(workspace string) checkFlags {
-	f := checkFlags{resolver: in.resolver, reports: in.reports}
-	f.repoFlags = repoFlags{dir: workspace, config: in.config, domain: in.domain,
-		policy: in.policyFile, zone: in.zoneFile, format: "text", failOn: in.failOn}
+	ws := func(p string) string { return inWorkspace(workspace, p) }
+	f := checkFlags{resolver: in.resolver}
+	for _, r := range in.reports {
+		f.reports = append(f.reports, ws(r))
+	}
+	f.repoFlags = repoFlags{dir: workspace, config: ws(in.config), domain: in.domain,
+		policy: ws(in.policyFile), zone: ws(in.zoneFile), format: "text", failOn: in.failOn, inputs: true}
 	return f
 }

@@ -31,7 +31,7 @@ func runLint(_ context.Context, args []string, env Env) (int, error) {
 		return 0, err
 	}
 	if cfgDiags.Max() == diag.Error {
-		return ExitUsage, render(env, f.format, report.Result{Verdict: report.Error, Diagnostics: cfgDiags})
+		return ExitUsage, f.render(env, report.Result{Verdict: report.Error, Diagnostics: cfgDiags})
 	}
 	res := report.Result{Diagnostics: cfgDiags}
 	for _, d := range r.domains {
@@ -45,7 +45,7 @@ func runLint(_ context.Context, args []string, env Env) (int, error) {
 	if res.Verdict == report.Fail {
 		code = ExitFail
 	}
-	return code, render(env, f.format, res)
+	return code, f.render(env, res)
 }
 
 func domainState(name string, s check.Static) report.Domain {

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/stsgate/stsgate/internal/check"
@@ -23,12 +25,22 @@ type repo struct {
 	fsys    fs.FS
 	cfg     config.Config
 	domains []config.Domain
+	// given are the paths the command line or the Action's inputs gave,
+	// for the messages about them. The absolute ones of the command line
+	// lie outside the repository and are read as given (readGivenFile);
+	// the Action's inputs name none (checkInputs).
+	given map[string]namedPath
 }
 
 // openRepo reads the configuration and applies the one-domain flags. The
 // returned diagnostics are configuration problems; when they hold an error
 // the run is a usage error.
 func openRepo(f *repoFlags) (*repo, diag.List, error) {
+	if f.inputs {
+		if err := f.checkInputs(); err != nil {
+			return nil, nil, err
+		}
+	}
 	if _, err := os.Stat(f.dir); err != nil {
 		return nil, nil, usagef("--dir: %v", err)
 	}
@@ -42,7 +54,12 @@ func openRepo(f *repoFlags) (*repo, diag.List, error) {
 // openRepoFS is openRepo on the files of fsys: the working tree, or a
 // revision of it (the base of a pull request).
 func openRepoFS(fsys fs.FS, f *repoFlags) (*repo, diag.List, error) {
-	r := &repo{fsys: fsys, cfg: config.Default()}
+	r := &repo{fsys: fsys, cfg: config.Default(), given: map[string]namedPath{}}
+	for _, g := range f.givenPaths() {
+		if g.path != "" {
+			r.given[g.path] = g
+		}
+	}
 	name := f.config
 	if name == "" {
 		if _, err := fs.Stat(r.fsys, defaultConfig); err == nil {
@@ -53,7 +70,7 @@ func openRepoFS(fsys fs.FS, f *repoFlags) (*repo, diag.List, error) {
 	if name != "" {
 		src, err := r.read(name, maxConfigFile)
 		if err != nil {
-			return nil, nil, usagef("--config: %v", err)
+			return nil, nil, usagef("%s: %v", cmp.Or(r.given[name].label(), "configuration"), err)
 		}
 		r.cfg, diags = config.Parse(name, src)
 	}
@@ -68,7 +85,8 @@ func openRepoFS(fsys fs.FS, f *repoFlags) (*repo, diag.List, error) {
 func selectDomains(cfg config.Config, f *repoFlags) ([]config.Domain, error) {
 	if f.domain == "" {
 		if len(cfg.Domains) == 0 {
-			return nil, usagef("no domain to check: give --domain or list domains in %s", defaultConfig)
+			file := cmp.Or(cfg.File, defaultConfig)
+			return nil, usagef("no domain to check in %s: give --domain, or list domains in %s", f.dir, file)
 		}
 		return cfg.Domains, nil
 	}
@@ -90,8 +108,12 @@ func selectDomains(cfg config.Config, f *repoFlags) ([]config.Domain, error) {
 }
 
 // read reads a repository-relative file of at most limit bytes that
-// resolves to a regular file inside the repository (readRepoFile).
+// resolves to a regular file inside the repository (readRepoFile), or a
+// file the command line names outside it (readGivenFile).
 func (r *repo) read(name string, limit int64) ([]byte, error) {
+	if g, ok := r.given[name]; ok && !g.input && filepath.IsAbs(name) {
+		return readGivenFile(name, limit)
+	}
 	return readRepoFile(r.fsys, name, limit)
 }
 
@@ -124,7 +146,7 @@ func (r *repo) declaration(d config.Domain) (*zone.Declaration, diag.List) {
 			return nil, diag.List{refusedFile(d.Zone, "the DNS records it declares are not checked", err)}
 		}
 		if err != nil {
-			return nil, diag.List{unreadable(d.Zone, err)}
+			return nil, diag.List{unreadable(d.Zone, err, r.fixPath(d.Zone, "zone"))}
 		}
 		decl, diags := zone.ParseFile(d.Zone, src, d.Name)
 		return &decl, diags
@@ -150,14 +172,22 @@ func inline(domain string, rec *config.Records) (zone.Declaration, diag.List) {
 	return zone.FromInline(domain, txt(rec.MTASTS), txt(rec.TLSRPT), mx)
 }
 
-func unreadable(file string, err error) diag.Diagnostic {
+// fixPath says where to fix the path of a file that cannot be read: the
+// flag or input that gave it, else the key of the configuration.
+func (r *repo) fixPath(file, key string) string {
+	if g, ok := r.given[file]; ok {
+		return g.fix()
+	}
+	return fmt.Sprintf("commit the file, or fix the domain's %s: path in %s", key, cmp.Or(r.cfg.File, defaultConfig))
+}
+
+func unreadable(file string, err error, fix string) diag.Diagnostic {
 	why := "cannot be read"
 	if errors.Is(err, fs.ErrNotExist) {
 		why = "does not exist"
 	}
 	d := diag.New(diag.FileUnreadable,
-		fmt.Sprintf("%s %s, so the DNS it should declare cannot be checked", file, why),
-		"commit the file or fix the path in .github/stsgate.yml")
+		fmt.Sprintf("%s %s, so the DNS it should declare cannot be checked", file, why), fix)
 	d.File = file
 	return d
 }

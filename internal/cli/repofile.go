@@ -29,11 +29,16 @@ const (
 	maxZoneFile = zone.MaxFileSize
 )
 
-// Reasons a repository file is refused; each wraps into a *fs.PathError.
+// Reasons a file is refused; each wraps into a *fs.PathError.
 var (
 	errOutsideRepo  = errors.New("leads outside the repository (a symbolic link to a file elsewhere is not followed)")
 	errAbsoluteLink = errors.New("is reached through a symbolic link with an absolute target, which is not followed")
 	errNotRegular   = errors.New("is not a regular file")
+	// errPathOutside: the path itself, not a link, leaves the repository.
+	errPathOutside = errors.New("is outside the repository: the paths of a repository's files are relative to its root and may not leave it")
+	// errPseudoFile: a file named on the command line is in /proc, /sys or
+	// /dev (readGivenFile).
+	errPseudoFile = errors.New("resolves to a file in /proc, /sys or /dev")
 )
 
 // tooLargeError says a file is over its cap.
@@ -56,9 +61,9 @@ type limitedFS interface {
 // not be able to make the gate read /proc/self/environ through a link, or
 // hang on /dev/zero or a named pipe.
 func readRepoFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
-	clean := path.Clean(strings.TrimPrefix(name, "./"))
-	if !fs.ValidPath(clean) {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: errOutsideRepo}
+	clean, ok := repoRelative(name)
+	if !ok {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: errPathOutside}
 	}
 	if l, ok := fsys.(limitedFS); ok {
 		return l.readFileLimit(clean, limit)
@@ -85,6 +90,42 @@ func readRepoFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: tooLargeError{limit}}
 	}
 	return b, nil
+}
+
+// repoRelative returns name, a path relative to the repository root,
+// cleaned; ok is false when it is absolute or leaves the repository.
+func repoRelative(name string) (clean string, ok bool) {
+	clean = path.Clean(strings.TrimPrefix(name, "./"))
+	return clean, fs.ValidPath(clean)
+}
+
+// readGivenFile reads a file that the command line names outside the
+// repository (DESIGN §1.9): the user's own, so symbolic links are
+// followed, but the caps of readRepoFile hold, a regular file within
+// limit, and nothing under /proc, /sys or /dev is read, wherever a link
+// leads (DESIGN §1.11): /proc/self/environ says it is empty and holds
+// the secrets of the environment.
+func readGivenFile(name string, limit int64) ([]byte, error) {
+	real, err := filepath.EvalSymlinks(name)
+	if err != nil {
+		return nil, err
+	}
+	for _, pseudo := range []string{"/proc", "/sys", "/dev"} {
+		if source.Within(real, pseudo) {
+			return nil, &fs.PathError{Op: "read", Path: name, Err: errPseudoFile}
+		}
+	}
+	dir, err := openRootFS(filepath.Dir(real))
+	if err != nil {
+		return nil, err
+	}
+	defer dir.Close()
+	b, err := readRepoFile(dir, filepath.Base(real), limit)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		pe.Path = name
+	}
+	return b, err
 }
 
 // explainStat turns the error of a Stat through an os.Root into one that
@@ -152,7 +193,8 @@ func (r rootFS) escape(name string) error {
 func refused(err error) bool {
 	var big tooLargeError
 	return errors.Is(err, errOutsideRepo) || errors.Is(err, errAbsoluteLink) ||
-		errors.Is(err, errNotRegular) || errors.As(err, &big)
+		errors.Is(err, errNotRegular) || errors.Is(err, errPathOutside) ||
+		errors.Is(err, errPseudoFile) || errors.As(err, &big)
 }
 
 // refusedFile is the diagnostic of a refused file: it names the path and
@@ -165,7 +207,20 @@ func refusedFile(file, lost string, err error) diag.Diagnostic {
 	}
 	d := diag.New(diag.FileRefused,
 		fmt.Sprintf("%s %s, so stsgate does not read it: %s", file, why, lost),
-		"commit the file itself inside the repository (or a relative link to one), as a regular file under the size cap")
+		refusedFix(err))
 	d.File = file
 	return d
+}
+
+// refusedFix is the fix for a file refused for err.
+func refusedFix(err error) string {
+	switch {
+	case errors.Is(err, errOutsideRepo) || errors.Is(err, errAbsoluteLink):
+		return "commit the file itself inside the repository, or a relative link to a file inside it"
+	case errors.Is(err, errPathOutside):
+		return "give the path relative to the repository root, inside it"
+	case errors.Is(err, errPseudoFile) || errors.Is(err, errNotRegular):
+		return "name a regular file, not a directory, device, named pipe or file of /proc"
+	}
+	return "check that this is the right file: a real one is far smaller than the cap"
 }

@@ -62,7 +62,7 @@ func runReports(ctx context.Context, args []string, env Env) (int, error) {
 		return 0, err
 	}
 	if cfgDiags.Max() == diag.Error {
-		return ExitUsage, render(env, f.format, report.Result{Verdict: report.Error, Diagnostics: cfgDiags})
+		return ExitUsage, f.render(env, report.Result{Verdict: report.Error, Diagnostics: cfgDiags})
 	}
 	plan := planReports(r, &f, fs.Args())
 	agg := tlsrpt.NewAggregator(windowOptions(r.cfg, f.cleanDays, asOf), plan.policies)
@@ -74,7 +74,7 @@ func runReports(ctx context.Context, args []string, env Env) (int, error) {
 		res.Domains = append(res.Domains, report.Domain{Domain: d, Window: &w})
 	}
 	res.Verdict = reportsVerdict(res, f.failOn)
-	return exitFor(res.Verdict), render(env, f.format, res)
+	return exitFor(res.Verdict), f.render(env, res)
 }
 
 // reportsVerdict fails when a window is not clean or a finding reaches
