@@ -89,9 +89,9 @@ type LiveResult struct {
 	// PolicyText is the served policy as it came, when the host served
 	// one (status 200, text/plain), parsed or not.
 	PolicyText []byte
-	Record *policy.Record // the published _mta-sts record senders use
-	TLSRPT *tlsrpt.Record
-	Diags  diag.List
+	Record     *policy.Record // the published _mta-sts record senders use
+	TLSRPT     *tlsrpt.Record
+	Diags      diag.List
 	// Unverified is set when something could not be checked (SERVFAIL,
 	// timeout): the run must not pass as if all was well.
 	Unverified bool
