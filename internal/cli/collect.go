@@ -152,11 +152,29 @@ func collectReports(ctx context.Context, env Env, r *repo, f *collectFlags, args
 		rd.Mailbox = mb
 	}
 	diags = append(diags, foldNotices(rd.Read(ctx, sources, nil), maxSameNotices)...)
-	lines := writeSummaries(&set, out, f.dryRun, added, broken, &diags)
+	lines := writeSummaries(&set, out, shownUnder(env, f.dir), f.dryRun, added, broken, &diags)
 	if n := known.Load(); n > 0 {
 		lines = append(lines, fmt.Sprintf("collect: %s already in the summaries, not downloaded", plural(int(n), "mail")))
 	}
 	return report.Result{Diagnostics: diags}, lines
+}
+
+// shownUnder returns how collect's log shows a file: relative to the
+// directory diagnostics name files from (displayRoot), when it lies
+// there, so that it says "wrote reports/summary/example.com/2026-11.json"
+// wherever the repository is.
+func shownUnder(env Env, dir string) func(string) string {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return func(p string) string { return p }
+	}
+	root := displayRoot(env.getenv, cwd, dir)
+	return func(p string) string {
+		if rel, err := filepath.Rel(root, realPath(absFrom(cwd, p))); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+		return p
+	}
 }
 
 // withoutDir returns the report sources of specs but those that lie in
@@ -223,7 +241,7 @@ func readCapped(p string, limit int64) ([]byte, error) {
 // writeSummaries writes the months of set that changed, atomically, each
 // but those whose file could not be loaded (writing would lose what it
 // held). It returns a line for each month written and one for the total.
-func writeSummaries(set *summary.Set, out string, dryRun bool, added int, broken map[summary.MonthID]bool, diags *diag.List) []string {
+func writeSummaries(set *summary.Set, out string, show func(string) string, dryRun bool, added int, broken map[summary.MonthID]bool, diags *diag.List) []string {
 	verb := "wrote"
 	if dryRun {
 		verb = "would write"
@@ -235,13 +253,13 @@ func writeSummaries(set *summary.Set, out string, dryRun bool, added int, broken
 		case broken[id]:
 			diags.Add(source.Diag(p, "could not be read, so the new reports of its month are not written to it", "fix the file (or remove it to start the month afresh) and collect again"))
 		case dryRun:
-			lines = append(lines, fmt.Sprintf("collect: %s %s", verb, p))
+			lines = append(lines, fmt.Sprintf("collect: %s %s", verb, show(p)))
 		default:
 			if err := summary.WriteFile(out, id, set.Render(id)); err != nil {
 				diags.Add(source.Diag(p, "could not be written: "+err.Error(), "check that the summary directory is writable"))
 				continue
 			}
-			lines = append(lines, fmt.Sprintf("collect: %s %s", verb, p))
+			lines = append(lines, fmt.Sprintf("collect: %s %s", verb, show(p)))
 		}
 	}
 	return append(lines, fmt.Sprintf("collect: %s new, %s changed", plural(added, "report"), plural(len(set.Changed()), "month")))
