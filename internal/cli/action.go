@@ -97,6 +97,8 @@ type actionRun struct {
 	reminders *remind.Outcome
 	// stopped is the error that stopped the run, for the job summary.
 	stopped error
+	// collected is what a collect run wrote, for the job summary.
+	collected []string
 }
 
 func (a *actionRun) run(ctx context.Context) (int, error) {

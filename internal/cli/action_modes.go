@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/stsgate/stsgate/internal/config"
@@ -64,7 +65,24 @@ func (a *actionRun) gate(ctx context.Context, f *checkFlags) (report.Result, int
 // workflow commits them (docs/workflows/collect.yml).
 func (a *actionRun) collect(ctx context.Context, f *checkFlags) (report.Result, int, error) {
 	cf := collectFlags{repoFlags: f.repoFlags, out: defaultSummaryDir, dryRun: a.in.dryRun}
-	return collectRun(ctx, a.env, &cf, f.reports, a.env.now(), a.in.applyTo, a.env.Stdout)
+	res, lines, code, err := collectRun(ctx, a.env, &cf, f.reports, a.env.now(), a.in.applyTo)
+	printLines(a.env.Stdout, lines)
+	a.collected = lines
+	return res, code, err
+}
+
+// collectSection is the job summary's account of a collect run: the
+// files written and what was new, for the workflow's commit to match.
+func (a *actionRun) collectSection() string {
+	if a.collected == nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n### Summaries collected\n\n")
+	for _, l := range a.collected {
+		b.WriteString("- " + report.MarkdownText(strings.TrimPrefix(l, "collect: ")) + "\n")
+	}
+	return b.String()
 }
 
 // api returns a GitHub API client for the run's token and API URL.

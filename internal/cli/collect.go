@@ -64,23 +64,24 @@ func runCollect(ctx context.Context, args []string, env Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	res, code, err := collectRun(ctx, env, &f, fset.Args(), asOf, nil, env.Stderr)
+	res, lines, code, err := collectRun(ctx, env, &f, fset.Args(), asOf, nil)
 	if err != nil {
 		return 0, err
 	}
+	printLines(env.Stderr, lines)
 	return code, f.render(env, res)
 }
 
 // collectRun is a collect run of the CLI or the Action (mode: collect):
-// configure, when set, adjusts the configuration (the inputs); the lines
-// saying what was written go to log.
-func collectRun(ctx context.Context, env Env, f *collectFlags, args []string, asOf time.Time, configure func(*config.Config), log io.Writer) (report.Result, int, error) {
+// configure, when set, adjusts the configuration (the inputs). It returns
+// the findings and the lines saying what was written.
+func collectRun(ctx context.Context, env Env, f *collectFlags, args []string, asOf time.Time, configure func(*config.Config)) (report.Result, []string, int, error) {
 	r, cfgDiags, err := openReportsRepo(&f.repoFlags)
 	if err != nil {
-		return report.Result{}, 0, err
+		return report.Result{}, nil, 0, err
 	}
 	if cfgDiags.Max() == diag.Error {
-		return report.Result{Verdict: report.Error, Diagnostics: cfgDiags}, ExitUsage, nil
+		return report.Result{Verdict: report.Error, Diagnostics: cfgDiags}, nil, ExitUsage, nil
 	}
 	if configure != nil {
 		configure(&r.cfg)
@@ -91,11 +92,15 @@ func collectRun(ctx context.Context, env Env, f *collectFlags, args []string, as
 	}
 	res, lines := collectReports(ctx, env, r, f, args, out, asOf)
 	res.Diagnostics = append(cfgDiags, res.Diagnostics...)
-	for _, l := range lines {
-		fmt.Fprintln(log, report.PlainLine(l))
-	}
 	res.Verdict = collectVerdict(res.Diagnostics, f.failOn)
-	return res, exitFor(res.Verdict), nil
+	return res, lines, exitFor(res.Verdict), nil
+}
+
+// printLines prints the lines of collect's log, each one plain line.
+func printLines(w io.Writer, lines []string) {
+	for _, l := range lines {
+		fmt.Fprintln(w, report.PlainLine(l))
+	}
 }
 
 // collectVerdict is the verdict of a collect run: a source that could

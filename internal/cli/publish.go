@@ -37,7 +37,7 @@ func (a *actionRun) publish(res report.Result) {
 		Issues:   a.issueLinks(),
 		Stopped:  a.stoppedText(),
 	})
-	summary += a.reminderSection()
+	summary += a.reminderSection() + a.collectSection()
 	if err := files.AppendSummary(summary); err != nil {
 		a.fileCommandFailed("the job summary", err)
 	}
