@@ -49,7 +49,24 @@ func yearOfReports(domain string, seed uint64) []tlsrpt.Report {
 // writeYear writes the summaries of a year of reports for 50 domains,
 // 600 files, and returns their paths.
 func writeYear(b *testing.B) []string {
-	dir := b.TempDir()
+	files, size := writeYearTo(b, b.TempDir())
+	b.SetBytes(size)
+	return files
+}
+
+// TestWriteYear writes the year of writeYear into the directory
+// $STSGATE_SUMMARY_YEAR, for scripts/perf-summaries.sh; without it, it
+// is skipped.
+func TestWriteYear(t *testing.T) {
+	dir := os.Getenv("STSGATE_SUMMARY_YEAR")
+	if dir == "" {
+		t.Skip("STSGATE_SUMMARY_YEAR not set")
+	}
+	writeYearTo(t, dir)
+}
+
+// writeYearTo writes the year into dir and returns the paths and bytes.
+func writeYearTo(b testing.TB, dir string) ([]string, int64) {
 	var s Set
 	for i := range 50 {
 		for _, r := range yearOfReports(fmt.Sprintf("domain%02d.example", i), uint64(i)) {
@@ -69,8 +86,7 @@ func writeYear(b *testing.B) []string {
 	if len(files) != 600 {
 		b.Fatalf("%d files, want 600", len(files))
 	}
-	b.SetBytes(size)
-	return files
+	return files, size
 }
 
 // BenchmarkReadYear reads a year of summaries of 50 domains from disk,
