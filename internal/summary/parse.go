@@ -24,10 +24,10 @@ type parser struct {
 	scratch []string
 	// Orgs, records, policies and failures are cut from these: a few
 	// allocations a document rather than three a record.
-	orgs     slab[Org]
-	records  slab[Record]
-	policies slab[Policy]
-	failures slab[Failure]
+	orgs     []Org
+	records  []Record
+	policies []Policy
+	failures []Failure
 }
 
 // parseDocument parses data into a Document, or reports false. A key
@@ -35,6 +35,11 @@ type parser struct {
 // encoding/json decodes the second list into the objects of the first.
 func parseDocument(data []byte) (Document, bool) {
 	p := parser{b: data, ok: true, intern: map[string]string{}, lists: map[string][]string{}}
+	// Render writes a record in about 450 bytes: room for a few more
+	// than that spares most of the copying as the lists grow.
+	p.records = make([]Record, 0, len(data)/400+4)
+	p.orgs = make([]Org, 0, len(data)/400+4)
+	p.policies = make([]Policy, 0, len(data)/400+4)
 	var doc Document
 	p.object(func(key []byte) {
 		switch string(key) {

@@ -208,10 +208,7 @@ type checker struct {
 // slab hands out slices of one backing array, allocating the next array
 // when it is used up. The slices are capped, so appending to one never
 // writes into another's elements.
-type slab[T any] struct {
-	free  []T
-	stack []T // see collect
-}
+type slab[T any] struct{ free []T }
 
 func (s *slab[T]) take(n int) []T {
 	if n > len(s.free) {
@@ -222,25 +219,23 @@ func (s *slab[T]) take(n int) []T {
 	return out
 }
 
-// collect reads a JSON array with p, each element with elem, and
-// returns the elements as one slice of s, nil for an empty array. The
-// elements are gathered on s's stack first, so that an element may
-// itself collect into s.
-func collect[T any](p *parser, s *slab[T], elem func() T) []T {
-	start := len(s.stack)
-	p.array(func() { s.stack = append(s.stack, elem()) })
-	n := len(s.stack) - start
-	if n == 0 || !p.ok {
-		s.stack = s.stack[:start]
+// collect reads a JSON array with p, each element with elem, appends
+// the elements to *all and returns them as one capped slice of it, nil
+// for an empty array. Elements of one type do not nest (a record holds
+// policies, not records), so the elements of one array lie together.
+func collect[T any](p *parser, all *[]T, elem func() T) []T {
+	start := len(*all)
+	p.array(func() {
+		v := elem()
+		*all = append(*all, v)
+	})
+	n := len(*all)
+	if n == start || !p.ok {
+		*all = (*all)[:start]
 		return nil
 	}
-	out := s.take(n)
-	copy(out, s.stack[start:])
-	clear(s.stack[start:]) // let go of what the elements hold
-	s.stack = s.stack[:start]
-	return out
+	return (*all)[start:n:n]
 }
-
 func (c *checker) document(doc *Document) ([]tlsrpt.Report, error) {
 	if !validDomain(doc.Domain) {
 		return nil, fmt.Errorf("domain %s is not a lower-case domain name", diag.Excerpt(doc.Domain))
