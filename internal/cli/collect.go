@@ -29,12 +29,17 @@ URLs, imaps:// mailboxes) and merges what is new into the monthly summary
 files under --out (default reports/summary): one file per domain per month,
 <domain>/<YYYY-MM>.json, written atomically with stable ordering, so that a
 month with nothing new is left as it is and a git diff shows only what was
-added. It remembers nothing outside the repository: run again over the same
-mailbox, it changes no file. Summaries are read like any report source, so
-the gate can judge pull requests from them without a secret.
+added. It remembers nothing outside the repository: each report's record
+lists the Message-IDs of the mails it came in, so a run over the same
+mailbox again downloads only mails the summaries do not hold, and changes
+no file. Summaries are read like any report source, so the gate can judge
+pull requests from them without a secret.
 
-Without SOURCE the report sources of the configuration are read.
---dry-run says what would be written and writes nothing.
+Without SOURCE the report sources of the configuration are read, but the
+--out directory itself. --dry-run says what would be written and writes
+nothing. Exit code 3 when a source could not be read (a mailbox or URL
+that failed, or a mailbox whose secret is not in the environment): the
+summaries may lack its reports.
 `
 
 // defaultSummaryDir is where collect writes unless --out says otherwise.
