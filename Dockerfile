@@ -6,10 +6,13 @@
 # The runner builds this file on every run of `uses: ./` or of a tag whose
 # action.yml says `image: Dockerfile`, natively on the runner's
 # architecture; releases push a prebuilt multi-arch image instead
-# (docs/action.md). Pin the base image by digest on the release branch
-# (FROM golang:1.26.8-bookworm@sha256:...).
+# (.github/workflows/release.yml, docs/action.md), built from the Go image
+# pinned by digest: the release workflow resolves the tag below to its
+# digest and passes GO_IMAGE=golang:<tag>@sha256:<digest>, which the
+# image's provenance records. Dependabot (docker) proposes new tags.
 
-FROM golang:1.26.8-bookworm AS build
+ARG GO_IMAGE=golang:1.26.8-bookworm
+FROM ${GO_IMAGE} AS build
 # Set by BuildKit (buildx --platform linux/amd64,linux/arm64); empty with
 # the classic builder, where Go then builds for the machine it runs on.
 ARG TARGETOS
