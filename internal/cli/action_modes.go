@@ -31,12 +31,16 @@ func (a *actionRun) check(ctx context.Context, f *checkFlags) (report.Result, in
 	return evaluateCheck(ctx, a.env, f, configure)
 }
 
-// gate runs the pull-request gate: the base files come from the contents
-// API at the base commit of the event (the checkout is usually shallow),
+// gate runs the pull-request gate on a workspace that holds the pull
+// request (checkCheckout): the base files come from the contents API at
+// the base commit of the event (the checkout is usually shallow),
 // read-only, so that it works with a fork's read-only token.
 func (a *actionRun) gate(ctx context.Context, f *checkFlags) (report.Result, int, error) {
 	if a.ev.BaseSHA == "" {
 		return report.Result{}, 0, usagef("the %s event payload names no base commit", a.ev.Name)
+	}
+	if err := a.checkCheckout(f.dir); err != nil {
+		return report.Result{}, 0, err
 	}
 	owner, name, err := a.owner()
 	if err != nil {

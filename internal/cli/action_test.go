@@ -177,10 +177,14 @@ func FuzzEventPayload(f *testing.F) {
 func TestEventPayloads(t *testing.T) {
 	t.Parallel()
 	for name, want := range map[string]event{
-		"pull_request": {Number: 12, BaseSHA: strings.Repeat("b", 40), BaseRef: "main", LabelsKnown: true, Repository: "octo/mail"},
-		"merge_group":  {Number: 42, BaseSHA: strings.Repeat("b", 40), BaseRef: "refs/heads/main", Repository: "octo/mail", Private: true},
-		"schedule":     {Repository: "octo/mail"},
-		"push":         {Repository: "octo/mail", HeadCommitTime: time.Date(2026, 11, 28, 10, 30, 0, 0, time.UTC)},
+		"pull_request": {Number: 12, BaseSHA: strings.Repeat("b", 40), BaseRef: "main", LabelsKnown: true, Repository: "octo/mail",
+			HeadSHA: strings.Repeat("c", 40), MergeSHA: strings.Repeat("e", 40)},
+		"pull_request_target": {Number: 12, BaseSHA: strings.Repeat("b", 40), BaseRef: "main", LabelsKnown: true, Repository: "octo/mail",
+			HeadSHA: strings.Repeat("c", 40), Fork: true},
+		"merge_group": {Number: 42, BaseSHA: strings.Repeat("b", 40), BaseRef: "refs/heads/main", Repository: "octo/mail", Private: true,
+			HeadSHA: strings.Repeat("d", 40)},
+		"schedule": {Repository: "octo/mail"},
+		"push":     {Repository: "octo/mail", HeadCommitTime: time.Date(2026, 11, 28, 10, 30, 0, 0, time.UTC)},
 	} {
 		want.Name = name
 		env := map[string]string{"GITHUB_EVENT_PATH": filepath.Join("testdata", "events", name+".json"), "GITHUB_EVENT_NAME": name}

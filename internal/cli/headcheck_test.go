@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestWorkspaceCommit reads the checked-out commit from .git the way git
+// does, without git (the Action's image has none), and falls back to
+// GITHUB_SHA where there is no work tree to read.
+func TestWorkspaceCommit(t *testing.T) {
+	t.Parallel()
+	head := strings.Repeat("c", 40)
+	other := strings.Repeat("a", 40)
+	for _, tc := range []struct {
+		name  string
+		files map[string]string // below the work tree
+		sub   string            // the directory judged, below the work tree
+		want  checkout
+	}{
+		{name: "detached", files: map[string]string{".git/HEAD": head + "\n"}, want: checkout{head, ".git/HEAD"}},
+		{name: "upper case", files: map[string]string{".git/HEAD": strings.ToUpper(head)}, want: checkout{head, ".git/HEAD"}},
+		{name: "loose branch", files: map[string]string{".git/HEAD": "ref: refs/heads/pr\n", ".git/refs/heads/pr": head + "\n"}, want: checkout{head, ".git/HEAD"}},
+		{name: "packed branch", files: map[string]string{".git/HEAD": "ref: refs/heads/pr\n",
+			".git/packed-refs": "# pack-refs with: peeled fully-peeled sorted\n" + other + " refs/heads/main\n" + head + " refs/heads/pr\n^" + other + "\n"},
+			want: checkout{head, ".git/HEAD"}},
+		{name: "loose wins over packed", files: map[string]string{".git/HEAD": "ref: refs/heads/pr", ".git/refs/heads/pr": head, ".git/packed-refs": other + " refs/heads/pr\n"}, want: checkout{head, ".git/HEAD"}},
+		{name: "subdirectory", sub: "sites/mail", files: map[string]string{".git/HEAD": head, "sites/mail/x": ""}, want: checkout{head, ".git/HEAD"}},
+		{name: "linked work tree", files: map[string]string{".git": "gitdir: main/.git/worktrees/pr\n", "main/.git/worktrees/pr/HEAD": "ref: refs/heads/pr\n",
+			"main/.git/worktrees/pr/commondir": "../..\n", "main/.git/refs/heads/pr": head}, want: checkout{head, ".git/HEAD"}},
+		{name: "no work tree", want: checkout{other, "GITHUB_SHA"}},
+		{name: "unborn branch", files: map[string]string{".git/HEAD": "ref: refs/heads/main\n"}, want: checkout{other, "GITHUB_SHA"}},
+		{name: "not a commit", files: map[string]string{".git/HEAD": "hello\n"}, want: checkout{other, "GITHUB_SHA"}},
+		{name: "ref leaves the git directory", files: map[string]string{".git/HEAD": "ref: refs/../../x\n", "x": head}, want: checkout{other, "GITHUB_SHA"}},
+		{name: "ref loop", files: map[string]string{".git/HEAD": "ref: refs/heads/a\n", ".git/refs/heads/a": "ref: refs/heads/a\n"}, want: checkout{other, "GITHUB_SHA"}},
+	} {
+		dir := t.TempDir()
+		for name, text := range tc.files {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		env := map[string]string{"GITHUB_SHA": other}
+		got := workspaceCommit(filepath.Join(dir, filepath.FromSlash(tc.sub)), func(k string) string { return env[k] })
+		if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(checkout{})); diff != "" {
+			t.Errorf("%s: workspaceCommit mismatch (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
+// TestCheckoutError: the gate judges the workspace only when it holds the
+// pull request (DESIGN §1.5): its head or merge commit; on pull_request
+// and merge_group also GITHUB_SHA, which is the merge commit or the queue
+// entry, but not on pull_request_target, where it is the base branch.
+func TestCheckoutError(t *testing.T) {
+	t.Parallel()
+	sha := func(c string) string { return strings.Repeat(c, 40) }
+	pr := event{HeadSHA: sha("c"), MergeSHA: sha("e")}
+	for _, tc := range []struct {
+		name, event, at, githubSHA string
+		ev                         event
+		want                       string // in the error; "" for none
+	}{
+		{name: "pull_request merge commit", event: "pull_request", ev: pr, at: sha("e"), githubSHA: sha("e")},
+		{name: "pull_request head", event: "pull_request", ev: pr, at: sha("c"), githubSHA: sha("e")},
+		{name: "pull_request GITHUB_SHA", event: "pull_request", ev: pr, at: sha("f"), githubSHA: sha("f")},
+		{name: "pull_request other", event: "pull_request", ev: pr, at: sha("a"), githubSHA: sha("e"),
+			want: "the workspace holds aaaaaaaaaaaa (.git/HEAD), not the pull request's head cccccccccccc or merge commit eeeeeeeeeeee"},
+		{name: "target head", event: "pull_request_target", ev: pr, at: sha("c"), githubSHA: sha("a")},
+		{name: "target merge commit", event: "pull_request_target", ev: pr, at: sha("e"), githubSHA: sha("a")},
+		{name: "target default checkout", event: "pull_request_target", ev: pr, at: sha("a"), githubSHA: sha("a"),
+			want: "ref: ${{ github.event.pull_request.head.sha }}"},
+		{name: "merge queue", event: "merge_group", ev: event{HeadSHA: sha("d")}, at: sha("d"), githubSHA: sha("d")},
+		{name: "merge queue other", event: "merge_group", ev: event{HeadSHA: sha("d")}, at: sha("a"), githubSHA: sha("d"),
+			want: "not the merge queue entry dddddddddddd"},
+		{name: "no head in the payload", event: "pull_request_target", at: sha("a"), githubSHA: sha("a"), want: "names no head commit"},
+		{name: "unknown", event: "pull_request", ev: pr, want: "cannot tell which commit the workspace holds"},
+	} {
+		ev := tc.ev
+		ev.Name = tc.event
+		err := checkoutError(ev, checkout{sha: tc.at, from: ".git/HEAD"}, tc.githubSHA)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v, want one with %q", tc.name, err, tc.want)
+		case err != nil && len(err.Error()) > 1000:
+			t.Errorf("%s: error of %d bytes; the job summary shows at most 1024", tc.name, len(err.Error()))
+		}
+	}
+}
