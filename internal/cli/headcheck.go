@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/stsgate/stsgate/internal/diag"
 )
 
 // The gate judges the workspace as the pull request's tree (DESIGN §1.5).
@@ -232,4 +235,95 @@ func (a *actionRun) checkCheckout(dir string) error {
 		a.gha.Warningf("%s", targetRisk)
 	}
 	return checkoutError(a.ev, workspaceCommit(dir, a.env.getenv), a.env.getenv("GITHUB_SHA"))
+}
+
+// filterMode says which findings in the head's files count toward the
+// gate's verdict, like reviewdog's filter_mode: a required check must not
+// fail every pull request for what the base revision already had wrong.
+type filterMode string
+
+const (
+	// filterChanged counts what the pull request brings or leaves broken
+	// in what it changes: a finding the base revision has too, in a file
+	// the pull request does not change, is listed as a pre-existing
+	// notice.
+	filterChanged filterMode = "changed"
+	// filterAll counts every finding.
+	filterAll filterMode = "all"
+)
+
+// parseFilterMode parses the --filter-mode flag or the filter_mode
+// input; empty is the default, changed.
+func parseFilterMode(s string) (filterMode, bool) {
+	switch m := filterMode(s); m {
+	case "":
+		return filterChanged, true
+	case filterChanged, filterAll:
+		return m, true
+	}
+	return "", false
+}
+
+// baseChanges tells which files of the working tree in dir differ from
+// the base revision. It is used by one goroutine.
+type baseChanges struct {
+	rev  revision
+	dir  string
+	same map[string]bool // by repository path
+}
+
+// newBaseChanges returns the changes that filter mode m reads: nil for
+// filterAll, which filters nothing.
+func newBaseChanges(m filterMode, rev revision, dir string) *baseChanges {
+	if m == filterAll {
+		return nil
+	}
+	return &baseChanges{rev: rev, dir: dir, same: map[string]bool{}}
+}
+
+// unchanged reports whether the working tree holds the repository file
+// name as the base revision does: a regular file with the same git blob
+// id (sameAsBase). A file the base lacks, one outside the repository, or
+// one that cannot be compared counts as changed.
+func (c *baseChanges) unchanged(name string) bool {
+	if same, ok := c.same[name]; ok {
+		return same
+	}
+	same := false
+	if fs.ValidPath(name) {
+		files, err := c.rev.files(name)
+		for _, f := range files {
+			if err == nil && f.path == name {
+				same = sameAsBase(filepath.Join(c.dir, filepath.FromSlash(name)), f)
+			}
+		}
+	}
+	c.same[name] = same
+	return same
+}
+
+// preexisting returns head's findings with those the pull request does
+// not bring lowered to notices: a warning or error that base, the same
+// check of the base revision, has too, identical (so at the same line), in
+// a file the working tree holds unchanged. Findings without a file, new
+// ones and those in files the pull request changes are kept: the pull
+// request leaves them broken. With c nil (filter mode all) it returns
+// head.
+func (c *baseChanges) preexisting(head, base diag.List) diag.List {
+	if c == nil || len(base) == 0 {
+		return head
+	}
+	inBase := make(map[diag.Diagnostic]bool, len(base))
+	for _, d := range base {
+		inBase[d] = true
+	}
+	out := make(diag.List, 0, len(head))
+	for _, d := range head {
+		if d.Severity > diag.Notice && d.File != "" && inBase[d] && c.unchanged(d.File) {
+			d.Message = fmt.Sprintf("pre-existing %s, not counted because the pull request does not change this file; %s", d.Severity, d.Message)
+			d = d.As(diag.Notice)
+		}
+		out = append(out, d)
+	}
+	return out
 }

@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stsgate/stsgate/internal/diag"
 )
 
 // TestWorkspaceCommit reads the checked-out commit from .git the way git
@@ -95,5 +98,38 @@ func TestCheckoutError(t *testing.T) {
 		case err != nil && len(err.Error()) > 1000:
 			t.Errorf("%s: error of %d bytes; the job summary shows at most 1024", tc.name, len(err.Error()))
 		}
+	}
+}
+
+// TestPreexisting: with filter mode changed, a warning or error that the
+// base revision has too, in a file the pull request does not change, is
+// a pre-existing notice; everything else the pull request brings or
+// leaves broken in what it changes is kept as it is.
+func TestPreexisting(t *testing.T) {
+	t.Parallel()
+	dir, sha := gitRepo(t, map[string]string{"a.zone": "a", "b.zone": "b", "c.zone": "c"})
+	write(t, filepath.Join(dir, "b.zone"), "b changed")
+	rev := gitRevision{ctx: context.Background(), dir: dir, rev: sha}
+	at := func(file string, sev diag.Severity, msg string) diag.Diagnostic {
+		d := diag.New(diag.FileUnreadable, msg, "fix it").As(sev).At(diag.Pos{Line: 4, Column: 2}, diag.Pos{})
+		d.File, d.Domain = file, "example.com"
+		return d
+	}
+	old := func(d diag.Diagnostic, sev string) diag.Diagnostic {
+		d.Message = "pre-existing " + sev + ", not counted because the pull request does not change this file; " + d.Message
+		return d.As(diag.Notice)
+	}
+	base := diag.List{at("a.zone", diag.Error, "broken"), at("a.zone", diag.Warning, "odd"), at("a.zone", diag.Notice, "fyi"),
+		at("b.zone", diag.Error, "broken"), at("", diag.Error, "no file"), at("gone.zone", diag.Error, "broken")}
+	head := diag.List{at("a.zone", diag.Error, "broken"), at("a.zone", diag.Warning, "odd"), at("a.zone", diag.Notice, "fyi"),
+		at("a.zone", diag.Error, "new, from a change elsewhere"), at("b.zone", diag.Error, "broken"), at("c.zone", diag.Error, "new"),
+		at("", diag.Error, "no file"), at("gone.zone", diag.Error, "broken"), at("/abs/x.zone", diag.Error, "broken")}
+	want := diag.List{old(head[0], "error"), old(head[1], "warning")}
+	want = append(want, head[2:]...)
+	if diff := cmp.Diff(want, newBaseChanges(filterChanged, rev, dir).preexisting(head, base)); diff != "" {
+		t.Errorf("filter mode changed (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(head, newBaseChanges(filterAll, rev, dir).preexisting(head, base)); diff != "" {
+		t.Errorf("filter mode all (-want +got):\n%s", diff)
 	}
 }
