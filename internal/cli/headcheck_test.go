@@ -133,3 +133,32 @@ func TestPreexisting(t *testing.T) {
 		t.Errorf("filter mode all (-want +got):\n%s", diff)
 	}
 }
+
+// FuzzGitHead feeds the .git reader any HEAD and packed-refs: it must not
+// panic, and what it returns is a lower-case commit id.
+func FuzzGitHead(f *testing.F) {
+	seeds, err := filepath.Glob("testdata/githead/*")
+	if err != nil || len(seeds) == 0 {
+		f.Fatalf("no seeds in testdata/githead: %v", err)
+	}
+	for _, dir := range seeds {
+		head, err := os.ReadFile(filepath.Join(dir, "HEAD"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		packed, err := os.ReadFile(filepath.Join(dir, "packed-refs"))
+		if err != nil && !os.IsNotExist(err) {
+			f.Fatal(err)
+		}
+		f.Add(head, packed)
+	}
+	f.Fuzz(func(t *testing.T, head, packed []byte) {
+		dir := t.TempDir()
+		write(t, filepath.Join(dir, ".git", "HEAD"), string(head))
+		write(t, filepath.Join(dir, ".git", "packed-refs"), string(packed))
+		sha, ok := gitHead(dir)
+		if ok && (!isCommitID(sha) || sha != strings.ToLower(sha)) {
+			t.Errorf("gitHead = %q, not a lower-case commit id", sha)
+		}
+	})
+}
