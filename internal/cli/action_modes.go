@@ -32,12 +32,16 @@ func (a *actionRun) check(ctx context.Context, f *checkFlags) (report.Result, in
 	return evaluateCheck(ctx, a.env, f, configure)
 }
 
-// gate runs the pull-request gate: the base files come from the contents
-// API at the base commit of the event (the checkout is usually shallow),
+// gate runs the pull-request gate on a workspace that holds the pull
+// request (checkCheckout): the base files come from the contents API at
+// the base commit of the event (the checkout is usually shallow),
 // read-only, so that it works with a fork's read-only token.
 func (a *actionRun) gate(ctx context.Context, f *checkFlags) (report.Result, int, error) {
 	if a.ev.BaseSHA == "" {
 		return report.Result{}, 0, usagef("the %s event payload names no base commit", a.ev.Name)
+	}
+	if err := a.checkCheckout(f.dir); err != nil {
+		return report.Result{}, 0, err
 	}
 	owner, name, err := a.owner()
 	if err != nil {
@@ -48,7 +52,7 @@ func (a *actionRun) gate(ctx context.Context, f *checkFlags) (report.Result, int
 		return report.Result{}, 0, err
 	}
 	base := &apiBase{ctx: ctx, api: api, owner: owner, repo: name, sha: a.ev.BaseSHA}
-	run := gateRun{flags: f, base: base, configure: a.in.applyTo,
+	run := gateRun{flags: f, base: base, configure: a.in.applyTo, changes: newBaseChanges(a.in.filterMode, base, f.dir),
 		override: func(cfg config.Config) bool {
 			a.overrideLabel = cfg.OverrideLabel
 			return a.overridden(ctx, api, owner, name, cfg.OverrideLabel)

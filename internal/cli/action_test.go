@@ -51,17 +51,18 @@ func TestReadInputs(t *testing.T) {
 		want    inputs
 		wantErr string
 	}{
-		{name: "empty: everything from the configuration", want: inputs{failOn: diag.Error}},
+		{name: "empty: everything from the configuration", want: inputs{failOn: diag.Error, filterMode: filterChanged}},
 		{name: "lists and numbers", env: map[string]string{
 			"reports": "reports/\n https://r.example/a.json.gz , more/", "clean_days": "21",
-			"fail_on": "warning", "dry_run": "true", "mode": "gate", "parallel": "4",
+			"fail_on": "warning", "dry_run": "true", "mode": "gate", "parallel": "4", "filter_mode": "all",
 		}, want: inputs{reports: []string{"reports/", "https://r.example/a.json.gz", "more/"},
-			cleanDays: 21, failOn: diag.Warning, dryRun: true, mode: "gate", parallel: 4}},
+			cleanDays: 21, failOn: diag.Warning, dryRun: true, mode: "gate", parallel: 4, filterMode: filterAll}},
 		{name: "bad number", env: map[string]string{"clean_days": "two weeks"}, wantErr: "input clean_days"},
 		{name: "out of range", env: map[string]string{"stale_days": "0"}, wantErr: "input stale_days"},
 		{name: "bad bool", env: map[string]string{"dry_run": "yes please"}, wantErr: "input dry_run"},
 		{name: "notice cannot fail", env: map[string]string{"fail_on": "notice"}, wantErr: "input fail_on"},
 		{name: "bad mode", env: map[string]string{"mode": "enforce"}, wantErr: "input mode"},
+		{name: "bad filter mode", env: map[string]string{"filter_mode": "added"}, wantErr: "input filter_mode"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -177,10 +178,14 @@ func FuzzEventPayload(f *testing.F) {
 func TestEventPayloads(t *testing.T) {
 	t.Parallel()
 	for name, want := range map[string]event{
-		"pull_request": {Number: 12, BaseSHA: strings.Repeat("b", 40), BaseRef: "main", LabelsKnown: true, Repository: "octo/mail"},
-		"merge_group":  {Number: 42, BaseSHA: strings.Repeat("b", 40), BaseRef: "refs/heads/main", Repository: "octo/mail", Private: true},
-		"schedule":     {Repository: "octo/mail"},
-		"push":         {Repository: "octo/mail", HeadCommitTime: time.Date(2026, 11, 28, 10, 30, 0, 0, time.UTC)},
+		"pull_request": {Number: 12, BaseSHA: strings.Repeat("b", 40), BaseRef: "main", LabelsKnown: true, Repository: "octo/mail",
+			HeadSHA: strings.Repeat("c", 40), MergeSHA: strings.Repeat("e", 40)},
+		"pull_request_target": {Number: 12, BaseSHA: strings.Repeat("b", 40), BaseRef: "main", LabelsKnown: true, Repository: "octo/mail",
+			HeadSHA: strings.Repeat("c", 40), Fork: true},
+		"merge_group": {Number: 42, BaseSHA: strings.Repeat("b", 40), BaseRef: "refs/heads/main", Repository: "octo/mail", Private: true,
+			HeadSHA: strings.Repeat("d", 40)},
+		"schedule": {Repository: "octo/mail"},
+		"push":     {Repository: "octo/mail", HeadCommitTime: time.Date(2026, 11, 28, 10, 30, 0, 0, time.UTC)},
 	} {
 		want.Name = name
 		env := map[string]string{"GITHUB_EVENT_PATH": filepath.Join("testdata", "events", name+".json"), "GITHUB_EVENT_NAME": name}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -25,18 +26,24 @@ type event struct {
 	// HeadCommitTime is the time of the pushed commit (push); zero
 	// otherwise.
 	HeadCommitTime time.Time
+	// HeadSHA is the pull request's head commit, or the merge queue
+	// entry's; MergeSHA is the pull request's test merge commit. The
+	// workspace must hold one of them for the gate to judge it.
+	HeadSHA, MergeSHA string
 }
 
 // eventPayload mirrors the JSON of the pull_request, merge_group, push,
 // schedule and workflow_dispatch payloads, only where event reads it.
 type eventPayload struct {
 	PullRequest *struct {
-		Number int `json:"number"`
-		Base   struct {
+		Number         int    `json:"number"`
+		MergeCommitSHA string `json:"merge_commit_sha"`
+		Base           struct {
 			SHA string `json:"sha"`
 			Ref string `json:"ref"`
 		} `json:"base"`
 		Head struct {
+			SHA  string `json:"sha"`
 			Repo *struct {
 				FullName string `json:"full_name"`
 			} `json:"repo"`
@@ -46,6 +53,7 @@ type eventPayload struct {
 		} `json:"labels"`
 	} `json:"pull_request"`
 	MergeGroup *struct {
+		HeadSHA string `json:"head_sha"`
 		HeadRef string `json:"head_ref"`
 		BaseSHA string `json:"base_sha"`
 		BaseRef string `json:"base_ref"`
@@ -100,6 +108,7 @@ func (ev *event) fill(p eventPayload) {
 	}
 	if pr := p.PullRequest; pr != nil {
 		ev.Number, ev.BaseSHA, ev.BaseRef = pr.Number, pr.Base.SHA, pr.Base.Ref
+		ev.HeadSHA, ev.MergeSHA = strings.ToLower(pr.Head.SHA), strings.ToLower(pr.MergeCommitSHA)
 		ev.LabelsKnown = true
 		for _, l := range pr.Labels {
 			ev.Labels = append(ev.Labels, l.Name)
@@ -110,7 +119,7 @@ func (ev *event) fill(p eventPayload) {
 		ev.HeadCommitTime = p.HeadCommit.Timestamp
 	}
 	if mg := p.MergeGroup; mg != nil {
-		ev.BaseSHA, ev.BaseRef = mg.BaseSHA, mg.BaseRef
+		ev.BaseSHA, ev.BaseRef, ev.HeadSHA = mg.BaseSHA, mg.BaseRef, strings.ToLower(mg.HeadSHA)
 		ev.Number = queuedPullRequest(mg.HeadRef)
 	}
 }

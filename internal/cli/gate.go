@@ -20,7 +20,7 @@ import (
 
 const gateUsage = `Usage: stsgate gate --base REF [--dir D] [--config F | --domain D --policy F --zone F]
                     [--reports SOURCE]... [--dns-resolver ADDR] [--offline] [--override]
-                    [--as-of T] [--format text|json|github]
+                    [--as-of T] [--filter-mode changed|all] [--format text|json|github]
 
 Judges the change from the merge base of REF and HEAD to the working tree
 the way the pull-request gate of the Action does: it fails a flip to
@@ -31,12 +31,18 @@ settings (clean_days, known senders, ignore rules) come from the base
 configuration, so a change cannot relax the rules that judge it.
 
 --override acts as the override label: gate failures become warnings.
+
+--filter-mode changed (the default) counts the findings in the files the
+change touches and the ones it brings; a finding the base has too, in a
+file the change does not touch, is listed as a pre-existing notice.
+--filter-mode all counts every finding.
 `
 
 type gateFlags struct {
 	checkFlags
 	base     string
 	override bool
+	filter   string
 }
 
 func runGate(ctx context.Context, args []string, env Env) (int, error) {
@@ -45,6 +51,7 @@ func runGate(ctx context.Context, args []string, env Env) (int, error) {
 	f.registerCheck(fs)
 	fs.StringVar(&f.base, "base", "", "the `ref` the change is judged against (its merge base with HEAD)")
 	fs.BoolVar(&f.override, "override", false, "act as if the override label were on the pull request")
+	fs.StringVar(&f.filter, "filter-mode", string(filterChanged), "which findings fail the gate: `changed` (those in files the change touches, and new ones) or all")
 	if err := parseFlags(fs, args, gateUsage, env.Stdout, env.Stderr); err != nil {
 		return 0, err
 	}
@@ -54,11 +61,17 @@ func runGate(ctx context.Context, args []string, env Env) (int, error) {
 	if f.base == "" {
 		return 0, usagef("gate needs --base REF (for example --base origin/main)")
 	}
+	filter, ok := parseFilterMode(f.filter)
+	if !ok {
+		return 0, usagef("--filter-mode %q: want changed or all", f.filter)
+	}
 	sha, err := mergeBase(ctx, f.dir, f.base)
 	if err != nil {
 		return 0, err
 	}
-	run := gateRun{flags: &f.checkFlags, base: gitRevision{ctx: ctx, dir: f.dir, rev: sha}, override: func(config.Config) bool { return f.override }}
+	base := gitRevision{ctx: ctx, dir: f.dir, rev: sha}
+	run := gateRun{flags: &f.checkFlags, base: base, override: func(config.Config) bool { return f.override },
+		changes: newBaseChanges(filter, base, f.dir)}
 	res, code, err := run.evaluate(ctx, env)
 	if err != nil {
 		return 0, err
@@ -75,6 +88,9 @@ type gateRun struct {
 	override func(config.Config) bool
 	// configure, when not nil, adjusts both configurations (inputs).
 	configure func(*config.Config)
+	// changes tells the files the pull request changes, for the
+	// findings it does not bring; nil counts every finding (filterAll).
+	changes *baseChanges
 }
 
 // evaluate judges every selected domain of the head against the base.
@@ -91,7 +107,7 @@ func (g gateRun) evaluate(ctx context.Context, env Env) (report.Result, int, err
 	if cfgDiags.Max() == diag.Error {
 		return report.Result{Verdict: report.Error, Diagnostics: cfgDiags}, ExitUsage, nil
 	}
-	base := g.openBase(head)
+	base, baseCfgDiags := g.openBase(head)
 	if g.configure != nil {
 		g.configure(&head.cfg)
 		g.configure(&base.cfg)
@@ -103,7 +119,7 @@ func (g gateRun) evaluate(ctx context.Context, env Env) (report.Result, int, err
 		}
 	}
 	override := g.override != nil && g.override(base.cfg)
-	res := report.Result{Diagnostics: cfgDiags}
+	res := report.Result{Diagnostics: g.changes.preexisting(cfgDiags, baseCfgDiags)}
 	unverified := false
 	for _, d := range head.domains {
 		dr := g.domain(ctx, env, head, base, net, d, asOf, override)
@@ -116,24 +132,26 @@ func (g gateRun) evaluate(ctx context.Context, env Env) (report.Result, int, err
 
 // openBase opens the base revision with the configuration file the head
 // uses. Its settings judge the change; without a configuration at the
-// base, the defaults do.
-func (g gateRun) openBase(head *repo) *repo {
+// base, the defaults do. The diagnostics are those of the base
+// configuration.
+func (g gateRun) openBase(head *repo) (*repo, diag.List) {
 	name := g.flags.config
 	if name == "" && head.cfg.File != "" {
 		name = head.cfg.File
 	}
 	base := &repo{fsys: revisionFS{g.base}, cfg: config.Default()}
 	if name == "" {
-		return base
+		return base, nil
 	}
 	src, err := base.read(name, maxConfigFile)
 	if err != nil {
-		return base
+		return base, nil
 	}
-	if cfg, diags := config.Parse(name, src); diags.Max() < diag.Error {
+	cfg, diags := config.Parse(name, src)
+	if diags.Max() < diag.Error {
 		base.cfg = cfg
 	}
-	return base
+	return base, diags
 }
 
 type gateDomainResult struct {
@@ -155,7 +173,7 @@ func (g gateRun) domain(ctx context.Context, env Env, head, base *repo, net *Net
 		bd = d
 		bd.Reports = nil
 	}
-	baseIn, _ := base.load(bd)
+	baseIn, baseDiags := base.load(bd)
 	bs := check.Lint(baseIn)
 	in := gate.Input{
 		Domain:   d.Name,
@@ -164,7 +182,9 @@ func (g gateRun) domain(ctx context.Context, env Env, head, base *repo, net *Net
 		Override: override,
 	}
 	var r gateDomainResult
-	r.diags = append(diags, hs.Diags...)
+	// What the base revision already had wrong, in a file the pull
+	// request does not change, does not fail it (filter mode changed).
+	r.diags = g.changes.preexisting(append(diags, hs.Diags...), append(baseDiags, bs.Diags...))
 	in.Window, r.diags = g.window(ctx, env, base, bd, d, bs, asOf, r.diags)
 	if net != nil {
 		live := check.Observe(ctx, net.Resolver, net.Fetcher, d.Name)

@@ -14,7 +14,7 @@ func actionInputNames() []string {
 	return []string{
 		"github_token", "config", "domain", "policy_file", "zone_file", "reports",
 		"clean_days", "stale_days", "dns_resolver", "mode", "fail_on",
-		"override_label", "issue_label", "dry_run", "parallel",
+		"override_label", "issue_label", "dry_run", "parallel", "filter_mode",
 	}
 }
 
@@ -27,6 +27,7 @@ type inputs struct {
 	resolver, mode, overrideLabel, issueLabel   string
 	failOn                                      diag.Severity
 	dryRun                                      bool
+	filterMode                                  filterMode
 }
 
 // inputGetter reads one input by name (githubactions.Action.GetInput).
@@ -60,6 +61,10 @@ func readInputs(get inputGetter) (inputs, error) {
 		if err := in.failOn.UnmarshalText([]byte(v)); err != nil || in.failOn == diag.Notice {
 			return in, usagef("input fail_on %q: want error or warning", v)
 		}
+	}
+	var ok bool
+	if in.filterMode, ok = parseFilterMode(get("filter_mode")); !ok {
+		return in, usagef("input filter_mode %q: want changed or all", get("filter_mode"))
 	}
 	switch in.mode {
 	case "", "auto", "gate", "check", "remind", "collect":
