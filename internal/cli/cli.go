@@ -122,12 +122,24 @@ func Run(ctx context.Context, args []string, env Env) int {
 	default:
 		err = usagef("unknown command %q", args[0])
 	}
-	return exitCode(code, err, env.Stderr)
+	return exitCode(code, err, helpHint(args[0]), env.Stderr)
+}
+
+// helpHint says where the usage of command is, for its usage errors. The
+// Action's errors name its inputs and reach the job summary instead.
+func helpHint(command string) string {
+	switch command {
+	case "action":
+		return ""
+	case "lint", "reports", "check", "gate", "collect":
+		return fmt.Sprintf("Run \"stsgate %s --help\" for usage.", command)
+	}
+	return "Run \"stsgate --help\" for usage."
 }
 
 // exitCode maps the outcome of a command to the process exit code,
-// printing err when there is one.
-func exitCode(code int, err error, stderr io.Writer) int {
+// printing err when there is one, and hint after a usage error.
+func exitCode(code int, err error, hint string, stderr io.Writer) int {
 	var usage *usageError
 	switch {
 	case err == nil:
@@ -135,7 +147,10 @@ func exitCode(code int, err error, stderr io.Writer) int {
 	case errors.Is(err, errHelp):
 		return ExitPass
 	case errors.As(err, &usage):
-		fmt.Fprintf(stderr, "%s\nRun \"stsgate --help\" for usage.\n", report.PlainLine("stsgate: "+err.Error()))
+		fmt.Fprintln(stderr, report.PlainLine("stsgate: "+err.Error()))
+		if hint != "" {
+			fmt.Fprintln(stderr, hint)
+		}
 		return ExitUsage
 	default:
 		fmt.Fprintln(stderr, report.PlainLine("stsgate: "+err.Error()))
