@@ -23,6 +23,11 @@ GITHUB_EVENT_PATH, then runs the pull-request gate (pull_request,
 merge_group) or the live check (push, schedule, workflow_dispatch), and
 writes annotations, the job summary and the step outputs. Without a
 command, stsgate runs this when GITHUB_ACTIONS is "true".
+
+Without a domain input and a configuration file, the domain is the one the
+GitHub Pages CNAME file (at the repository root or in docs/) names as
+mta-sts.<domain>. A run that stops early says why in an error annotation
+and the job summary, and exits 2.
 `
 
 // runAction runs the Action (DESIGN §1.5–1.7).
