@@ -124,7 +124,8 @@ func flagError(fs *flag.FlagSet, err error) string {
 	msg := err.Error()
 	name, ok := strings.CutPrefix(msg, undefined)
 	if !ok {
-		return strings.Replace(msg, " flag -", " flag --", 1)
+		msg = strings.Replace(msg, " flag -", " flag --", 1)
+		return strings.Replace(msg, "argument: -", "argument: --", 1)
 	}
 	var names []string
 	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
