@@ -26,7 +26,8 @@ func TestMain(m *testing.M) {
 }
 
 // TestScript runs the binary end to end on the scenarios in
-// testdata/script. $DEMO is the bundled demo repository.
+// testdata/script. $DEMO is the bundled demo repository, $ROOT the
+// repository of stsgate itself.
 func TestScript(t *testing.T) {
 	demo, err := filepath.Abs("../../testdata/demo")
 	if err != nil {
@@ -38,6 +39,7 @@ func TestScript(t *testing.T) {
 		Cmds:          scriptCmds(),
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("DEMO", demo)
+			env.Setenv("ROOT", filepath.Dir(filepath.Dir(demo)))
 			if err := startGitHub(env, demo); err != nil {
 				return err
 			}
@@ -47,7 +49,7 @@ func TestScript(t *testing.T) {
 }
 
 func scriptCmds() map[string]func(*testscript.TestScript, bool, []string) {
-	cmds := map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits}
+	cmds := map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits, "readme": cmdReadme}
 	for name, cmd := range githubCmds {
 		cmds[name] = cmd
 	}

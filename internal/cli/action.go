@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/stsgate/stsgate/internal/config"
 	"github.com/stsgate/stsgate/internal/remind"
 	"github.com/stsgate/stsgate/internal/report"
 )
@@ -19,6 +23,11 @@ GITHUB_EVENT_PATH, then runs the pull-request gate (pull_request,
 merge_group) or the live check (push, schedule, workflow_dispatch), and
 writes annotations, the job summary and the step outputs. Without a
 command, stsgate runs this when GITHUB_ACTIONS is "true".
+
+Without a domain input and a configuration file, the domain is the one the
+GitHub Pages CNAME file (at the repository root or in docs/) names as
+mta-sts.<domain>. A run that stops early says why in an error annotation
+and the job summary, and exits 2.
 `
 
 // runAction runs the Action (DESIGN §1.5–1.7).
@@ -31,20 +40,34 @@ func runAction(ctx context.Context, args []string, env Env) (int, error) {
 		return 0, usagef("action takes no arguments; it reads INPUT_* variables")
 	}
 	gha := githubactions.New(githubactions.WithWriter(env.Stdout), githubactions.WithGetenv(env.getenv))
-	in, err := readInputs(gha.GetInput)
-	if err != nil {
-		return 0, err
+	a := &actionRun{env: env, gha: gha, workspace: workspace(env)}
+	if err := a.setup(); err != nil {
+		return 0, a.stop(err)
 	}
-	ev, err := readEvent(env.getenv)
-	if err != nil {
-		return 0, err
+	return a.run(ctx)
+}
+
+// setup reads the inputs and the event and picks the mode.
+func (a *actionRun) setup() error {
+	var err error
+	if a.in, err = readInputs(a.gha.GetInput); err != nil {
+		return err
 	}
-	mode, err := actionMode(in.mode, ev)
-	if err != nil {
-		return 0, err
+	if a.ev, err = readEvent(a.env.getenv); err != nil {
+		return err
 	}
-	run := &actionRun{env: env, gha: gha, in: in, ev: ev, mode: mode, workspace: workspace(env)}
-	return run.run(ctx)
+	a.mode, err = actionMode(a.in.mode, a.ev)
+	return err
+}
+
+// stop says why the run stopped where the runner looks, then returns err:
+// an error annotation, the job summary's "Stopped:" with the reason and
+// its fix, and verdict=error. The log alone is not enough.
+func (a *actionRun) stop(err error) error {
+	a.gha.Errorf("stsgate: %v", err)
+	a.stopped = err
+	a.publish(report.Result{Verdict: report.Error})
+	return err
 }
 
 // workspace is the directory the repository is checked out in.
@@ -61,7 +84,7 @@ func actionMode(input string, ev event) (string, error) {
 	switch input {
 	case "gate":
 		if !ev.isGateEvent() {
-			return "", usagef("input mode gate needs a pull_request or merge_group event, not %q", ev.Name)
+			return "", usagef("input mode gate needs a pull_request or merge_group event, not %q: run the gate from a workflow on pull_request and merge_group, or remove mode to let the event choose", ev.Name)
 		}
 		return "gate", nil
 	case "remind", "collect":
@@ -103,6 +126,9 @@ type actionRun struct {
 
 func (a *actionRun) run(ctx context.Context) (int, error) {
 	f := a.in.flags(a.workspace)
+	if err := a.inferDomain(&f.repoFlags); err != nil {
+		return 0, a.stop(err)
+	}
 	var (
 		res  report.Result
 		code int
@@ -121,15 +147,38 @@ func (a *actionRun) run(ctx context.Context) (int, error) {
 		res, code, err = a.check(ctx, &f)
 	}
 	if err != nil {
-		// Still say so where the runner looks: an error annotation, the
-		// summary's "could not evaluate" and verdict=error.
-		a.gha.Errorf("stsgate: %v", err)
-		a.stopped = err
-		a.publish(report.Result{Verdict: report.Error})
-		return 0, err
+		return 0, a.stop(err)
 	}
 	a.publish(res)
 	return code, nil
+}
+
+// inferDomain gives a run with zero configuration (no domain input, no
+// config input, no .github/stsgate.yml) the domain its GitHub Pages site
+// names (pagesDomain), and says so in a notice.
+func (a *actionRun) inferDomain(f *repoFlags) error {
+	if f.domain != "" || f.config != "" {
+		return nil
+	}
+	fsys, err := openRootFS(f.dir)
+	if err != nil {
+		return nil // openRepo says why
+	}
+	defer fsys.Close()
+	if _, err := fs.Stat(fsys, defaultConfig); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	site, err := pagesDomain(fsys)
+	if err != nil {
+		return err
+	}
+	f.domain = site.domain
+	if f.policy == "" && site.policy != config.DefaultPolicy {
+		f.policy = site.policy
+	}
+	a.gha.Noticef("stsgate: no domain input and no %s: checking %s, the domain %s names (mta-sts.%s), with the policy %s; set the domain input to check another",
+		defaultConfig, site.domain, site.cname, site.domain, cmp.Or(f.policy, config.DefaultPolicy))
+	return nil
 }
 
 // owner splits GITHUB_REPOSITORY.

@@ -15,7 +15,7 @@ import (
 )
 
 const checkUsage = `Usage: stsgate check [--dir D] [--config F | --domain D --policy F --zone F] [--dns-resolver ADDR]
-                     [--reports SOURCE]... [--as-of T] [--offline] [--format text|json|github]
+                     [--reports SOURCE]... [--as-of T] [--offline] [--format text|json|github] [--fail-on error|warning]
 
 Checks each domain the way senders see it: everything lint checks, then the
 published _mta-sts, _smtp._tls and MX records and the policy served at

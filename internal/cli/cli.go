@@ -4,12 +4,15 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/stsgate/stsgate/internal/report"
@@ -85,7 +88,8 @@ Commands:
   collect  merge new TLS-RPT reports into the monthly summaries to commit
   action   the GitHub Action's entrypoint (inputs from INPUT_* variables)
 
-Run "stsgate <command> --help" for the flags of a command.
+Run "stsgate <command> --help" for the flags of a command, and
+"stsgate --version" for the version.
 
 Exit codes: 0 pass, 1 findings at or above --fail-on, 2 usage or configuration
 error, 3 could not evaluate.
@@ -119,15 +123,53 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(env.Stdout, mainUsage)
 		return ExitPass
+	case "version", "-version", "--version":
+		fmt.Fprintln(env.Stdout, versionLine(debug.ReadBuildInfo()))
+		return ExitPass
 	default:
 		err = usagef("unknown command %q", args[0])
 	}
-	return exitCode(code, err, env.Stderr)
+	return exitCode(code, err, helpHint(args[0]), env.Stderr)
+}
+
+// versionLine names the build: the module version (a tag, a pseudo-version
+// or "(devel)") and the commit, its time and whether the tree was
+// modified, when the build recorded them.
+func versionLine(info *debug.BuildInfo, ok bool) string {
+	if !ok || info == nil {
+		return "stsgate (unknown version)"
+	}
+	line := "stsgate " + cmp.Or(info.Main.Version, "(devel)")
+	var vcs []string
+	for _, s := range info.Settings {
+		switch {
+		case s.Key == "vcs.revision" || s.Key == "vcs.time":
+			vcs = append(vcs, s.Value)
+		case s.Key == "vcs.modified" && s.Value == "true":
+			vcs = append(vcs, "modified")
+		}
+	}
+	if len(vcs) > 0 {
+		line += " (commit " + strings.Join(vcs, ", ") + ")"
+	}
+	return line
+}
+
+// helpHint says where the usage of command is, for its usage errors. The
+// Action's errors name its inputs and reach the job summary instead.
+func helpHint(command string) string {
+	switch command {
+	case "action":
+		return ""
+	case "lint", "reports", "check", "gate", "collect":
+		return fmt.Sprintf("Run \"stsgate %s --help\" for usage.", command)
+	}
+	return "Run \"stsgate --help\" for usage."
 }
 
 // exitCode maps the outcome of a command to the process exit code,
-// printing err when there is one.
-func exitCode(code int, err error, stderr io.Writer) int {
+// printing err when there is one, and hint after a usage error.
+func exitCode(code int, err error, hint string, stderr io.Writer) int {
 	var usage *usageError
 	switch {
 	case err == nil:
@@ -135,7 +177,10 @@ func exitCode(code int, err error, stderr io.Writer) int {
 	case errors.Is(err, errHelp):
 		return ExitPass
 	case errors.As(err, &usage):
-		fmt.Fprintf(stderr, "%s\nRun \"stsgate --help\" for usage.\n", report.PlainLine("stsgate: "+err.Error()))
+		fmt.Fprintln(stderr, report.PlainLine("stsgate: "+err.Error()))
+		if hint != "" {
+			fmt.Fprintln(stderr, hint)
+		}
 		return ExitUsage
 	default:
 		fmt.Fprintln(stderr, report.PlainLine("stsgate: "+err.Error()))

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -109,5 +110,64 @@ func TestReportsVerdict(t *testing.T) {
 		if got := reportsVerdict(report.Result{Diagnostics: tc.diags, Domains: tc.domains}, diag.Error); got != tc.want {
 			t.Errorf("%s: verdict %s, want %s", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestUsageListsEveryFlag: the usage line of each command names every
+// flag that --help lists, as --name.
+func TestUsageListsEveryFlag(t *testing.T) {
+	t.Parallel()
+	for _, cmd := range []string{"lint", "check", "reports", "gate", "collect"} {
+		t.Run(cmd, func(t *testing.T) {
+			t.Parallel()
+			var out strings.Builder
+			if code := Run(context.Background(), []string{cmd, "--help"}, Env{Stdout: &out, Stderr: &out}); code != ExitPass {
+				t.Fatalf("%s --help exited %d:\n%s", cmd, code, out.String())
+			}
+			synopsis, flags, ok := strings.Cut(out.String(), "\nFlags:\n")
+			if !ok {
+				t.Fatalf("%s --help has no Flags: section:\n%s", cmd, out.String())
+			}
+			synopsis, _, _ = strings.Cut(synopsis, "\n\n")
+			var missing []string
+			for _, line := range strings.Split(flags, "\n") {
+				name, ok := strings.CutPrefix(line, "  -")
+				if !ok {
+					continue
+				}
+				name = strings.TrimPrefix(name, "-")
+				name, _, _ = strings.Cut(name, " ")
+				if !strings.Contains(synopsis+" ", "--"+name+" ") && !strings.Contains(synopsis, "--"+name+"]") {
+					missing = append(missing, "--"+name)
+				}
+			}
+			if len(missing) > 0 {
+				t.Errorf("the usage line of %s lacks %v:\n%s", cmd, missing, synopsis)
+			}
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		info *debug.BuildInfo
+		want string
+	}{
+		{name: "no build info", want: "stsgate (unknown version)"},
+		{name: "devel", info: &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, want: "stsgate (devel)"},
+		{name: "release", info: &debug.BuildInfo{Main: debug.Module{Version: "v1.2.0"}}, want: "stsgate v1.2.0"},
+		{name: "vcs", info: &debug.BuildInfo{Main: debug.Module{Version: "v1.2.1-0.20261204101500-0123456789ab"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "0123456789abcdef0123456789abcdef01234567"}, {Key: "vcs.time", Value: "2026-12-04T10:15:00Z"}, {Key: "vcs.modified", Value: "true"},
+		}}, want: "stsgate v1.2.1-0.20261204101500-0123456789ab (commit 0123456789abcdef0123456789abcdef01234567, 2026-12-04T10:15:00Z, modified)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := versionLine(tc.info, tc.info != nil); got != tc.want {
+				t.Errorf("versionLine() = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -22,7 +22,8 @@ import (
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
-const collectUsage = `Usage: stsgate collect [--dir D] [--config F] [--out DIR] [--dry-run] [--as-of T] [--format text|json|github] [SOURCE...]
+const collectUsage = `Usage: stsgate collect [--dir D] [--config F] [--domain D --policy F --zone F] [--out DIR] [--dry-run] [--as-of T]
+                       [--format text|json|github] [--fail-on error|warning] [SOURCE...]
 
 Reads TLS-RPT reports from any sources (files, directories, globs, https://
 URLs, imaps:// mailboxes) and merges what is new into the monthly summary

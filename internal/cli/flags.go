@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/stsgate/stsgate/internal/config"
 	"github.com/stsgate/stsgate/internal/diag"
 )
 
@@ -81,7 +83,7 @@ func parseFlagsArgs(fs *flag.FlagSet, args []string, usage string, env Env) erro
 		printUsage(env.Stdout, fs, usage)
 		return errHelp
 	case err != nil:
-		return usagef("%s: %v", fs.Name(), err)
+		return usagef("%s: %s", fs.Name(), flagError(fs, err))
 	}
 	// Leave the positional arguments where fs.Args finds them.
 	return fs.Parse(append([]string{"--"}, positional...))
@@ -107,10 +109,47 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// given reports whether the flag name was on the command line.
+func given(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
+}
+
+// flagError rewords an error of the flag package the way the README
+// spells flags (--name), and suggests the flag a mistyped one was
+// probably meant to be.
+func flagError(fs *flag.FlagSet, err error) string {
+	const undefined = "flag provided but not defined: -"
+	msg := err.Error()
+	name, ok := strings.CutPrefix(msg, undefined)
+	if !ok {
+		msg = strings.Replace(msg, " flag -", " flag --", 1)
+		return strings.Replace(msg, "argument: -", "argument: --", 1)
+	}
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	msg = "unknown flag --" + name
+	if s := config.Suggest(name, names); s != "" {
+		msg += "; did you mean --" + s + "?"
+	}
+	return msg
+}
+
+// printUsage prints usage and then the flags, as --name with their
+// argument, meaning and default.
 func printUsage(w io.Writer, fs *flag.FlagSet, usage string) {
 	fmt.Fprint(w, usage)
 	fmt.Fprintln(w, "\nFlags:")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, meaning := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if arg != "" {
+			line += " " + arg
+		}
+		if d := f.DefValue; d != "" && d != "0" && d != "false" {
+			meaning += fmt.Sprintf(" (default %s)", d)
+		}
+		fmt.Fprintf(w, "%s\n    \t%s\n", line, strings.ReplaceAll(meaning, "\n", "\n    \t"))
+	})
 }

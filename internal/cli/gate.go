@@ -20,7 +20,7 @@ import (
 
 const gateUsage = `Usage: stsgate gate --base REF [--dir D] [--config F | --domain D --policy F --zone F]
                     [--reports SOURCE]... [--dns-resolver ADDR] [--offline] [--override]
-                    [--as-of T] [--filter-mode changed|all] [--format text|json|github]
+                    [--as-of T] [--filter-mode changed|all] [--format text|json|github] [--fail-on error|warning]
 
 Judges the change from the merge base of REF and HEAD to the working tree
 the way the pull-request gate of the Action does: it fails a flip to

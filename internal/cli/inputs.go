@@ -59,7 +59,7 @@ func readInputs(get inputGetter) (inputs, error) {
 	}
 	if v := get("fail_on"); v != "" {
 		if err := in.failOn.UnmarshalText([]byte(v)); err != nil || in.failOn == diag.Notice {
-			return in, usagef("input fail_on %q: want error or warning", v)
+			return in, usagef("input fail_on %q is not error or warning: set fail_on in the step's with: to error or warning", v)
 		}
 	}
 	var ok bool
@@ -69,7 +69,7 @@ func readInputs(get inputGetter) (inputs, error) {
 	switch in.mode {
 	case "", "auto", "gate", "check", "remind", "collect":
 	default:
-		return in, usagef("input mode %q: want auto, gate, check, remind or collect", in.mode)
+		return in, usagef("input mode %q is not auto, gate, check, remind or collect: set mode in the step's with: to one of them, or remove it to let the event choose", in.mode)
 	}
 	return in, nil
 }
@@ -93,7 +93,7 @@ func intInput(get inputGetter, name string, lo, hi int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < lo || n > hi {
-		return 0, usagef("input %s %q: want a whole number from %d to %d", name, v, lo, hi)
+		return 0, usagef("input %s %q is not a whole number from %d to %d: set %s in the step's with: to one, or remove it to use the configuration's value", name, v, lo, hi, name)
 	}
 	return n, nil
 }
@@ -107,7 +107,7 @@ func boolInput(get inputGetter, name string) (bool, error) {
 	case "true", "True", "TRUE":
 		return true, nil
 	default:
-		return false, usagef("input %s %q: want true or false", name, v)
+		return false, usagef("input %s %q is not true or false: set %s in the step's with: to true or false", name, v, name)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 )
 
 const lintUsage = `Usage: stsgate lint [--dir D] [--config F] [--domain D --policy F --zone F] [--format text|json|github]
+                    [--fail-on error|warning]
 
 Checks the repository without network: the configuration, each domain's
 policy file, its declared _mta-sts and _smtp._tls records, and that the

@@ -70,13 +70,35 @@ func openRepoFS(fsys fs.FS, f *repoFlags) (*repo, diag.List, error) {
 	if name != "" {
 		src, err := r.read(name, maxConfigFile)
 		if err != nil {
-			return nil, nil, usagef("%s: %v", cmp.Or(r.given[name].label(), "configuration"), err)
+			return nil, nil, r.configError(name, err)
 		}
 		r.cfg, diags = config.Parse(name, src)
 	}
 	domains, err := selectDomains(r.cfg, f)
 	r.domains = domains
 	return r, diags, err
+}
+
+// configError is the usage error of a configuration file that cannot be
+// read: which file, why, and the fix.
+func (r *repo) configError(name string, err error) error {
+	what, fix := "configuration "+name, "make it a regular file of the repository, or remove it"
+	if g, ok := r.given[name]; ok {
+		what, fix = g.label()+" "+name, g.fix()
+	}
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usagef("%s does not exist: %s", what, fix)
+	case refused(err):
+		fix = refusedFix(err)
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+	case errors.As(err, &pe):
+		err = pe.Err
+	}
+	return usagef("%s cannot be read (%v): %s", what, err, fix)
 }
 
 // selectDomains applies --domain, --policy and --zone to the configured
@@ -86,6 +108,9 @@ func selectDomains(cfg config.Config, f *repoFlags) ([]config.Domain, error) {
 	if f.domain == "" {
 		if len(cfg.Domains) == 0 {
 			file := cmp.Or(cfg.File, defaultConfig)
+			if f.inputs {
+				return nil, usagef("no domain to check: set the domain input of the workflow step (with: domain: example.com), or list domains in %s", file)
+			}
 			return nil, usagef("no domain to check in %s: give --domain, or list domains in %s", f.dir, file)
 		}
 		return cfg.Domains, nil

@@ -15,7 +15,8 @@ import (
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
-const reportsUsage = `Usage: stsgate reports [--dir D] [--config F] [--domain D] [--clean-days N] [--as-of T] [--format text|json|github] [SOURCE...]
+const reportsUsage = `Usage: stsgate reports [--dir D] [--config F] [--domain D --policy F --zone F] [--clean-days N] [--as-of T]
+                       [--format text|json|github] [--fail-on error|warning] [SOURCE...]
 
 Reads TLS-RPT reports and computes each domain's clean window: a day-by-day
 table, the failures grouped by result type, sender and MX host, and whether
@@ -54,7 +55,8 @@ func runReports(ctx context.Context, args []string, env Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if f.cleanDays < 0 || f.cleanDays > 365 {
+	// 0 means "not given" below (windowOptions); given, it is as wrong as -3.
+	if given(fs, "clean-days") && (f.cleanDays < 1 || f.cleanDays > 365) {
 		return 0, usagef("--clean-days %d: want 1 to 365", f.cleanDays)
 	}
 	r, cfgDiags, err := openReportsRepo(&f.repoFlags)

@@ -69,8 +69,8 @@ func TestSuggest(t *testing.T) {
 		"min_reports_day": "min_report_days", "min_report_day": "min_report_days", "ipp": "ip", "mx": "", "xyz": "", "or": "org",
 	}
 	for word, want := range tests {
-		if got := suggest(word, keys); got != want {
-			t.Errorf("suggest(%q) = %q; want %q", word, got, want)
+		if got := Suggest(word, keys); got != want {
+			t.Errorf("Suggest(%q) = %q; want %q", word, got, want)
 		}
 	}
 }

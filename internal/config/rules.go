@@ -122,7 +122,7 @@ func (d *decoder) resultType(n *yaml.Node) string {
 		}
 	}
 	hint := "Use one of " + strings.Join(known, ", ") + "."
-	if s := suggest(v.Text, known); s != "" {
+	if s := Suggest(v.Text, known); s != "" {
 		hint = fmt.Sprintf("Did you mean %q? %s", s, hint)
 	}
 	d.report(diag.ConfigValue, n, fmt.Sprintf("result_type %s is not a TLS-RPT result type (RFC 8460 §4.3), so the rule would never match", diag.Excerpt(v.Text)), hint)

@@ -162,10 +162,10 @@ func envNameProblem(s string) string {
 	return ""
 }
 
-// suggest returns the candidate closest to word when it is within edit
+// Suggest returns the candidate closest to word when it is within edit
 // distance 2 (1 for words of up to 3 bytes), ignoring case and treating
 // '-' like '_'; otherwise "".
-func suggest(word string, candidates []string) string {
+func Suggest(word string, candidates []string) string {
 	norm := func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "-", "_") }
 	w := norm(word)
 	best, bestDist := "", 3

@@ -227,7 +227,7 @@ func keyList(fields []field) string { return strings.Join(fieldKeys(fields), ", 
 // unknownKey reports the key k, naming the allowed keys and the closest one.
 func (d *decoder) unknownKey(k *yaml.Node, where string, fields []field) {
 	hint := "The keys allowed here are " + keyList(fields) + "."
-	if s := suggest(k.Value, fieldKeys(fields)); s != "" {
+	if s := Suggest(k.Value, fieldKeys(fields)); s != "" {
 		hint = fmt.Sprintf("Did you mean %q? %s", s, hint)
 	}
 	d.report(diag.ConfigUnknownKey, k, fmt.Sprintf(

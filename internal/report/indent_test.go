@@ -142,6 +142,7 @@ func stdlibDocument(t *testing.T, r Result) []byte {
 	type plainDomain struct {
 		Domain
 		*tlsrpt.Window
+		Placed *tlsrpt.Window `json:"window,omitempty"`
 	}
 	doc := struct {
 		SchemaVersion int             `json:"schema_version"`
@@ -159,8 +160,12 @@ func stdlibDocument(t *testing.T, r Result) []byte {
 	doc.Domains = []plainDomain{}
 	for _, d := range r.Domains {
 		pd := plainDomain{Domain: d}
+		// The window in its place, after the entry's other fields, and
+		// with InlineWindow its fields in the entry too (schema 1 of
+		// stsgate reports).
+		pd.Placed, pd.Domain.Window = d.Window, nil
 		if r.InlineWindow {
-			pd.Window, pd.Domain.Window = d.Window, nil
+			pd.Window = d.Window
 		}
 		doc.Domains = append(doc.Domains, pd)
 	}

@@ -15,11 +15,21 @@ type jsonDocument struct {
 	Diagnostics   []jsonDiagnostic `json:"diagnostics"`
 }
 
-// jsonDomain is a domain entry; an embedded window is inlined. The
-// window's failure lists, which can hold tens of thousands of rows, are
-// shadowed by fields holding placeholders for them (see indenter).
+// jsonDomain is a domain entry. Its window is in "window" in every
+// command's document; with Result.InlineWindow its fields are also
+// inlined in the entry, as stsgate reports wrote them before "window" was
+// added there (schema 1 keeps both).
 type jsonDomain struct {
 	Domain
+	jsonWindow
+	// Placed shadows Domain.Window: the window with its lists streamed.
+	Placed *jsonWindow `json:"window,omitempty"`
+}
+
+// jsonWindow is a window whose failure lists, which can hold tens of
+// thousands of rows, are shadowed by fields holding placeholders for them
+// (see indenter).
+type jsonWindow struct {
 	*tlsrpt.Window
 	Failures      json.RawMessage `json:"failures,omitempty"`
 	Ignored       json.RawMessage `json:"ignored,omitempty"`
@@ -54,11 +64,12 @@ func WriteJSON(w io.Writer, r Result) error {
 	out := newIndenter(w)
 	for _, d := range r.Domains {
 		jd := jsonDomain{Domain: d}
+		if d.Window != nil {
+			placed := out.window(d.Window)
+			jd.Placed = &placed
+		}
 		if r.InlineWindow && d.Window != nil {
-			jd.Window, jd.Domain.Window = d.Window, nil
-			jd.Failures = out.list(d.Window.Failures, false)
-			jd.Ignored = out.list(d.Window.Ignored, false)
-			jd.OtherPolicies = out.list(d.Window.OtherPolicies, true)
+			jd.jsonWindow = out.window(d.Window)
 		}
 		doc.Domains = append(doc.Domains, jd)
 	}
@@ -77,4 +88,13 @@ func WriteJSON(w io.Writer, r Result) error {
 	}
 	out.value(append(b, '\n'))
 	return out.flush()
+}
+
+// window is w with placeholders for its failure lists.
+func (x *indenter) window(w *tlsrpt.Window) jsonWindow {
+	return jsonWindow{Window: w,
+		Failures:      x.list(w.Failures, false),
+		Ignored:       x.list(w.Ignored, false),
+		OtherPolicies: x.list(w.OtherPolicies, true),
+	}
 }
