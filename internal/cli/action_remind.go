@@ -18,7 +18,7 @@ import (
 // githubAPI is what the schedule and push runs need from GitHub;
 // *ghapi.Client implements it.
 type githubAPI interface {
-	remind.IssueAPI
+	remind.IssueTracker
 	remind.History
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stsgate/stsgate/internal/ghapi"
 	"github.com/stsgate/stsgate/internal/ghapi/ghfake"
+	"github.com/stsgate/stsgate/internal/remind"
 )
 
 func TestPathCommits(t *testing.T) {
@@ -34,7 +35,7 @@ func TestPathCommits(t *testing.T) {
 		if len(got) != tt.want {
 			t.Fatalf("limit %d: %d commits, want %d", tt.limit, len(got), tt.want)
 		}
-		want := ghapi.Commit{SHA: fmt.Sprintf("%040d", 149), Date: now.Add(149 * time.Hour)}
+		want := remind.Commit{SHA: fmt.Sprintf("%040d", 149), Date: now.Add(149 * time.Hour)}
 		if diff := cmp.Diff(want, got[0]); diff != "" {
 			t.Errorf("limit %d: newest commit (-want +got):\n%s", tt.limit, diff)
 		}

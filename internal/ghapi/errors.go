@@ -7,36 +7,24 @@ import (
 	"time"
 
 	"github.com/google/go-github/v62/github"
+
+	"github.com/stsgate/stsgate/internal/remind"
 )
 
 // ErrNotFound reports that what a read asked for does not exist (HTTP 404
 // on a GET): a file absent at a commit, an unknown label or pull request.
-// Test for it with errors.Is.
-var ErrNotFound = errors.New("not found")
+// It is remind's class, which the gate's readers test for too. Test for it
+// with errors.Is.
+var ErrNotFound = remind.ErrNotFound
 
 // ErrTooLarge reports that a file is larger than the caller's cap; none of
 // it was read. Test for it with errors.Is.
 var ErrTooLarge = errors.New("larger than the cap")
 
-// PermissionError reports that the token may not do an operation: HTTP 403
-// ("Resource not accessible by integration", the read-only token of a fork
-// pull request), 401 (bad credentials), or 404 on a write, which is how
-// GitHub answers a write the token may not make. Test with errors.As.
-type PermissionError struct {
-	Op         string // what was attempted, such as "create issue"
-	Permission string // what the workflow token needs, such as "issues: write"
-	Status     int    // HTTP status: 401, 403 or 404
-	Message    string // GitHub's message
-}
-
-// Error implements error.
-func (e *PermissionError) Error() string {
-	if e.Status == http.StatusUnauthorized {
-		return fmt.Sprintf("ghapi: %s: GitHub rejected the token (HTTP 401 %s)", e.Op, e.Message)
-	}
-	return fmt.Sprintf("ghapi: %s: permission denied (HTTP %d %s); the token needs %q",
-		e.Op, e.Status, e.Message, e.Permission)
-}
+// PermissionError reports that the token may not do an operation; it is
+// remind's class (the consumer owns it), returned for every caller. Test
+// with errors.As.
+type PermissionError = remind.PermissionError
 
 // RateLimitError reports a rate limit that did not lift within the retry
 // budget (Retry.MaxAttempts, Retry.MaxWait). Test with errors.As.

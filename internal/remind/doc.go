@@ -12,7 +12,7 @@
 //   - Plan compares the wanted issue with the issues found by label and
 //     hidden marker and returns the writes: create, edit, reopen, close,
 //     each with the comment that goes with a state change.
-//   - Sync lists, plans and applies through IssueAPI, which *ghapi.Client
+//   - Sync lists, plans and applies through IssueTracker, which ghapi
 //     implements, within a bound on writes; a denied permission becomes a
 //     warning, never an error.
 //   - TestingSince reads, with a bounded number of API calls, since when

@@ -7,18 +7,8 @@ import (
 	"time"
 
 	"github.com/stsgate/stsgate/internal/diag"
-	"github.com/stsgate/stsgate/internal/ghapi"
 	"github.com/stsgate/stsgate/internal/policy"
 )
-
-// History is what TestingSince needs from GitHub; *ghapi.Client
-// implements it.
-type History interface {
-	PathCommits(ctx context.Context, owner, repo, branch, path string, limit int) ([]ghapi.Commit, error)
-	FileAt(ctx context.Context, owner, repo, ref, path string) ([]byte, error)
-}
-
-var _ History = (*ghapi.Client)(nil)
 
 // DefaultMaxCommits is how many versions of the policy file TestingSince
 // reads at most: one list call and at most this many file reads.
@@ -65,7 +55,7 @@ func TestingSince(ctx context.Context, h History, q SinceQuery) (Since, error) {
 }
 
 // walk reads versions newest first while they are in testing mode.
-func walk(ctx context.Context, h History, q SinceQuery, commits []ghapi.Commit, limit int) (Since, error) {
+func walk(ctx context.Context, h History, q SinceQuery, commits []Commit, limit int) (Since, error) {
 	var since Since
 	for i, c := range commits {
 		if i == limit {
@@ -89,7 +79,7 @@ func walk(ctx context.Context, h History, q SinceQuery, commits []ghapi.Commit, 
 // sha. A file absent there is not in testing mode.
 func testingAt(ctx context.Context, h History, q SinceQuery, sha string) (bool, error) {
 	body, err := h.FileAt(ctx, q.Owner, q.Repo, sha, q.Path)
-	if errors.Is(err, ghapi.ErrNotFound) {
+	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {

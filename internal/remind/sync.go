@@ -10,23 +10,7 @@ import (
 	"time"
 
 	"github.com/stsgate/stsgate/internal/diag"
-	"github.com/stsgate/stsgate/internal/ghapi"
 )
-
-// IssueAPI is what Sync needs from GitHub; *ghapi.Client implements it.
-// Rate limits are retried inside the client; a denied permission is a
-// *ghapi.PermissionError.
-type IssueAPI interface {
-	IdentityAPI
-	ListIssues(ctx context.Context, owner, repo, label string) ([]ghapi.Issue, error)
-	GetIssue(ctx context.Context, owner, repo string, number int) (ghapi.Issue, error)
-	CreateIssue(ctx context.Context, owner, repo string, in ghapi.NewIssue) (ghapi.Issue, error)
-	EditIssue(ctx context.Context, owner, repo string, number int, e ghapi.IssueEdit) (ghapi.Issue, error)
-	CreateComment(ctx context.Context, owner, repo string, number int, body string) (ghapi.Comment, error)
-	EnsureLabel(ctx context.Context, owner, repo string, label ghapi.Label) (created bool, err error)
-}
-
-var _ IssueAPI = (*ghapi.Client)(nil)
 
 // Defaults of Options.
 const (
@@ -105,7 +89,7 @@ type DomainOutcome struct {
 // of any duplicates a racing run created. A denied permission becomes a
 // warning in the Outcome; other API failures are returned as the error,
 // with the Outcome so far.
-func Sync(ctx context.Context, api IssueAPI, states []State, opts Options) (Outcome, error) {
+func Sync(ctx context.Context, api IssueTracker, states []State, opts Options) (Outcome, error) {
 	opts = opts.withDefaults()
 	a := &applier{api: api, opts: opts, budget: opts.MaxWrites, noticed: map[int]bool{}}
 	if err := a.identify(ctx); err != nil || a.denied {
@@ -131,7 +115,7 @@ func Sync(ctx context.Context, api IssueAPI, states []State, opts Options) (Outc
 
 // applier carries one Sync run.
 type applier struct {
-	api     IssueAPI
+	api     IssueTracker
 	opts    Options
 	budget  int
 	out     Outcome
@@ -146,7 +130,7 @@ type applier struct {
 // its kept issue's prior state, the closer of a not-planned close (only
 // the single-issue answer has it), then Plan. Marked issues of other
 // accounts get a notice and nothing else.
-func (a *applier) planDomain(ctx context.Context, s State, issues []ghapi.Issue) error {
+func (a *applier) planDomain(ctx context.Context, s State, issues []TrackedIssue) error {
 	s.SnoozeDays = a.opts.SnoozeDays
 	if s.Now.IsZero() {
 		s.Now = a.opts.Now
@@ -169,7 +153,7 @@ func (a *applier) planDomain(ctx context.Context, s State, issues []ghapi.Issue)
 
 // fillClosers reads ClosedBy for issues closed as not planned within the
 // snooze period, the only ones where it matters.
-func (a *applier) fillClosers(ctx context.Context, marked []ghapi.Issue) error {
+func (a *applier) fillClosers(ctx context.Context, marked []TrackedIssue) error {
 	for i, is := range marked {
 		recent := a.opts.Now.Before(is.ClosedAt.Add(time.Duration(a.opts.SnoozeDays) * 24 * time.Hour))
 		if is.State != "closed" || is.StateReason != "not_planned" || !recent || is.ClosedBy != "" {
@@ -185,7 +169,7 @@ func (a *applier) fillClosers(ctx context.Context, marked []ghapi.Issue) error {
 }
 
 // number is the number of is, or 0.
-func number(is *ghapi.Issue) int {
+func number(is *TrackedIssue) int {
 	if is == nil {
 		return 0
 	}
@@ -194,7 +178,7 @@ func number(is *ghapi.Issue) int {
 
 // fail turns a permission error into a warning and returns any other.
 func (a *applier) fail(err error) error {
-	var perm *ghapi.PermissionError
+	var perm *PermissionError
 	if !errors.As(err, &perm) {
 		return fmt.Errorf("remind: %w", err)
 	}
@@ -246,14 +230,14 @@ func (a *applier) apply(ctx context.Context, w Write) error {
 	case ActionCreate:
 		w.Number, err = a.create(ctx, w)
 	case ActionEdit:
-		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, w.Number, ghapi.IssueEdit{Title: &w.Title, Body: &w.Body})
+		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, w.Number, IssueEdit{Title: &w.Title, Body: &w.Body})
 	case ActionReopen:
-		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, w.Number, ghapi.IssueEdit{Title: &w.Title, Body: &w.Body, State: ptr("open")})
+		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, w.Number, IssueEdit{Title: &w.Title, Body: &w.Body, State: ptr("open")})
 	case ActionClose:
 		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, w.Number, closeEdit(w))
 	}
 	if err == nil && w.Comment != "" && w.Number > 0 {
-		_, err = a.api.CreateComment(ctx, a.opts.Owner, a.opts.Repo, w.Number, w.Comment)
+		err = a.api.CreateComment(ctx, a.opts.Owner, a.opts.Repo, w.Number, w.Comment)
 	}
 	if err != nil {
 		a.out.Skipped = append(a.out.Skipped, w)
@@ -266,8 +250,8 @@ func (a *applier) apply(ctx context.Context, w Write) error {
 }
 
 // closeEdit closes as completed, with the new title and body if any.
-func closeEdit(w Write) ghapi.IssueEdit {
-	e := ghapi.IssueEdit{State: ptr("closed"), StateReason: ptr("completed")}
+func closeEdit(w Write) IssueEdit {
+	e := IssueEdit{State: ptr("closed"), StateReason: ptr("completed")}
 	if w.Title != "" {
 		e.Title = &w.Title
 	}
@@ -291,7 +275,7 @@ func (a *applier) create(ctx context.Context, w Write) (int, error) {
 		a.out.Skipped = append(a.out.Skipped, w)
 		return 0, nil
 	}
-	is, err := a.api.CreateIssue(ctx, a.opts.Owner, a.opts.Repo, ghapi.NewIssue{Title: w.Title, Body: w.Body, Labels: []string{a.opts.Label}})
+	is, err := a.api.CreateIssue(ctx, a.opts.Owner, a.opts.Repo, NewIssue{Title: w.Title, Body: w.Body, Labels: []string{a.opts.Label}})
 	if err != nil {
 		return 0, err
 	}
@@ -299,7 +283,7 @@ func (a *applier) create(ctx context.Context, w Write) (int, error) {
 	a.setNumber(w.Domain, is.Number)
 	if !hasLabel(is.Labels, a.opts.Label) {
 		labels := append(slices.Clone(is.Labels), a.opts.Label)
-		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, is.Number, ghapi.IssueEdit{Labels: &labels})
+		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, is.Number, IssueEdit{Labels: &labels})
 	}
 	return is.Number, err
 }
@@ -311,8 +295,8 @@ func (a *applier) ensureLabel(ctx context.Context) error {
 		return nil
 	}
 	a.labeled = true
-	_, err := a.api.EnsureLabel(ctx, a.opts.Owner, a.opts.Repo, ghapi.Label{Name: a.opts.Label, Color: labelColor, Description: labelDescription})
-	var perm *ghapi.PermissionError
+	_, err := a.api.EnsureLabel(ctx, a.opts.Owner, a.opts.Repo, Label{Name: a.opts.Label, Color: labelColor, Description: labelDescription})
+	var perm *PermissionError
 	if errors.As(err, &perm) {
 		a.label = err
 		a.out.Warnings.Add(diag.New(diag.IssueLabelUnavailable,

@@ -1,4 +1,4 @@
-package remind
+package remind_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/stsgate/stsgate/internal/ghapi"
 	"github.com/stsgate/stsgate/internal/ghapi/ghfake"
 	"github.com/stsgate/stsgate/internal/policy"
+	. "github.com/stsgate/stsgate/internal/remind"
 )
 
 const (
@@ -309,13 +310,13 @@ func TestSyncSecondaryLimit(t *testing.T) {
 // listBarrier holds each run after its first list until every run has
 // listed, so that racing runs all see no issue and all create one.
 type listBarrier struct {
-	IssueAPI
+	IssueTracker
 	wg   *sync.WaitGroup
 	once sync.Once
 }
 
-func (b *listBarrier) ListIssues(ctx context.Context, owner, repo, label string) ([]ghapi.Issue, error) {
-	issues, err := b.IssueAPI.ListIssues(ctx, owner, repo, label)
+func (b *listBarrier) ListIssues(ctx context.Context, owner, repo, label string) ([]TrackedIssue, error) {
+	issues, err := b.IssueTracker.ListIssues(ctx, owner, repo, label)
 	b.once.Do(func() {
 		b.wg.Done()
 		b.wg.Wait()
@@ -334,7 +335,7 @@ func TestSyncRace(t *testing.T) {
 	errs := make([]error, 2)
 	for i := range 2 {
 		done.Go(func() {
-			_, errs[i] = Sync(context.Background(), &listBarrier{IssueAPI: e.client, wg: &listed}, []State{readyState()}, opts(now))
+			_, errs[i] = Sync(context.Background(), &listBarrier{IssueTracker: e.client, wg: &listed}, []State{readyState()}, opts(now))
 		})
 	}
 	done.Wait()
