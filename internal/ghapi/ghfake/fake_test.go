@@ -201,3 +201,52 @@ func TestSummary(t *testing.T) {
 		t.Errorf("Summary (-want +got):\n%s", diff)
 	}
 }
+
+// TestStateReason: GitHub's description says state_reason is "ignored
+// unless `state` is changed", and accepts duplicate.
+func TestStateReason(t *testing.T) {
+	t.Parallel()
+	s := ghfake.New(t)
+	r := s.Repo("o", "r")
+	open := r.AddIssue(ghfake.Issue{Title: "open"})
+	closed := r.AddIssue(ghfake.Issue{Title: "closed", State: "closed", StateReason: "not_planned"})
+	gh := client(t, s)
+	ctx := context.Background()
+	edit := func(n int, req *github.IssueRequest) {
+		if _, _, err := gh.Issues.Edit(ctx, "o", "r", n, req); err != nil {
+			t.Fatalf("edit #%d: %v", n, err)
+		}
+	}
+	edit(closed, &github.IssueRequest{StateReason: github.String("completed")})
+	edit(closed, &github.IssueRequest{State: github.String("closed"), StateReason: github.String("completed")})
+	edit(open, &github.IssueRequest{State: github.String("closed"), StateReason: github.String("duplicate")})
+	var got []string
+	for _, is := range r.Issues() {
+		got = append(got, is.State+"/"+is.StateReason)
+	}
+	if want := []string{"closed/duplicate", "closed/not_planned"}; !cmp.Equal(want, got) {
+		t.Errorf("states = %v, want %v", got, want)
+	}
+}
+
+// TestNoPushDropsLabels: without push access, labels sent with a new
+// issue or an edit are silently dropped.
+func TestNoPushDropsLabels(t *testing.T) {
+	t.Parallel()
+	s := ghfake.New(t)
+	r := s.Repo("o", "r")
+	s.SetNoPush(true)
+	gh := client(t, s)
+	ctx := context.Background()
+	labels := []string{"mta-sts"}
+	is, _, err := gh.Issues.Create(ctx, "o", "r", &github.IssueRequest{Title: github.String("t"), Labels: &labels})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := gh.Issues.Edit(ctx, "o", "r", is.GetNumber(), &github.IssueRequest{Labels: &labels}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.Issue(is.GetNumber()); len(got.Labels) != 0 || len(is.Labels) != 0 {
+		t.Errorf("labels = %v (answer %v), want none", got.Labels, is.Labels)
+	}
+}

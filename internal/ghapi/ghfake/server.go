@@ -37,6 +37,8 @@ type Server struct {
 
 	mu        sync.Mutex // guards everything below; held while a request is served
 	repos     map[string]*repoState
+	moved     map[string]string // old lower-case owner/name -> new owner/name
+	noPush    bool
 	requests  []Request
 	writes    int
 	faults    []*Fault
@@ -79,6 +81,7 @@ func New(t testing.TB) *Server {
 func Start() *Server {
 	s := &Server{
 		repos: make(map[string]*repoState),
+		moved: make(map[string]string),
 		login: DefaultLogin,
 		now:   func() time.Time { return time.Now().UTC().Truncate(time.Second) },
 	}
@@ -102,6 +105,15 @@ func (s *Server) SetReadOnly(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.readOnly = on
+}
+
+// SetNoPush gives the token write access to issues but no push access to
+// the repository: labels sent with a new issue or an edit are silently
+// dropped, as GitHub's description says for such tokens.
+func (s *Server) SetNoPush(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noPush = on
 }
 
 // RequireToken makes requests without this bearer token answer 401 "Bad

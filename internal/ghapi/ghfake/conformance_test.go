@@ -1,0 +1,210 @@
+package ghfake
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// description is the extract of GitHub's REST description in testdata:
+// the operations, parameters, enums and response codes stsgate uses.
+type description struct {
+	Paths map[string]map[string]operation `json:"paths"`
+}
+
+type operation struct {
+	Parameters  map[string]property `json:"parameters"`
+	RequestBody struct {
+		Properties map[string]property `json:"properties"`
+	} `json:"requestBody"`
+	Responses map[string]string `json:"responses"`
+}
+
+type property struct {
+	Enum []string `json:"enum"`
+}
+
+func loadDescription(t *testing.T) description {
+	t.Helper()
+	b, err := os.ReadFile("testdata/rest-api-extract.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d description
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestDescribedOperations: every operation of the extract is served, at
+// the same path.
+func TestDescribedOperations(t *testing.T) {
+	t.Parallel()
+	d := loadDescription(t)
+	s := New(t)
+	var served []string
+	for _, e := range s.endpoints() {
+		served = append(served, e.method+" "+strings.ReplaceAll(e.path, "...}", "}"))
+	}
+	for path, ops := range d.Paths {
+		for method := range ops {
+			if op := strings.ToUpper(method) + " " + path; !slices.Contains(served, op) {
+				t.Errorf("the description's %s is not served by ghfake", op)
+			}
+		}
+	}
+}
+
+// TestDescribedEnums holds the values the fake accepts to the
+// description's enums.
+func TestDescribedEnums(t *testing.T) {
+	t.Parallel()
+	d := loadDescription(t)
+	issues, issue := d.Paths[repoPath+"/issues"], d.Paths[repoPath+"/issues/{issue_number}"]
+	tests := []struct {
+		name      string
+		described []string
+		fake      []string
+	}{
+		{"list state", issues["get"].Parameters["state"].Enum, listStates()},
+		{"list sort", issues["get"].Parameters["sort"].Enum, listSorts()},
+		{"update state", issue["patch"].RequestBody.Properties["state"].Enum, issueStates()},
+		{"update state_reason", issue["patch"].RequestBody.Properties["state_reason"].Enum, stateReasons()},
+	}
+	for _, tt := range tests {
+		if len(tt.described) == 0 {
+			t.Errorf("%s: no enum in the extract", tt.name)
+		}
+		if diff := cmp.Diff(tt.described, tt.fake); diff != "" {
+			t.Errorf("%s: the fake's values differ from GitHub's description (-described +fake):\n%s", tt.name, diff)
+		}
+	}
+}
+
+// exchange is one request of the conformance scenario.
+type exchange struct {
+	name         string
+	method, path string
+	body         string
+	header       []string // name, value pairs
+	want         int
+}
+
+// TestDescribedStatuses sends requests that reach each documented
+// situation and checks each answer's status is the one GitHub gives and
+// one the description lists for the operation.
+func TestDescribedStatuses(t *testing.T) {
+	t.Parallel()
+	d := loadDescription(t)
+	s := New(t)
+	seedConformance(s)
+	for _, x := range conformanceExchanges() {
+		if got := send(t, s, x); got != x.want {
+			t.Errorf("%s: %s %s answered %d, want %d", x.name, x.method, x.path, got, x.want)
+		}
+	}
+	for _, r := range s.Requests() {
+		op, responses, ok := d.match(r.Method, r.Path)
+		if ok && responses[strconv.Itoa(r.Status)] == "" {
+			t.Errorf("%s %s answered %d, which the description does not list for %s", r.Method, r.Path, r.Status, op)
+		}
+	}
+}
+
+// seedConformance sets up the repositories the exchanges use.
+func seedConformance(s *Server) {
+	r := s.Repo("o", "r")
+	r.SetFile(DefaultBranch, "a.txt", "a")
+	r.SetTooLarge(DefaultBranch, "huge.bin")
+	r.AddCommit(DefaultBranch, "a.txt", Commit{SHA: strings.Repeat("1", 40)})
+	r.AddIssue(Issue{Title: "one"})
+	r.AddIssue(Issue{Title: "closed", State: "closed", StateReason: "not_planned"})
+	r.AddLabel(Label{Name: "MTA-STS"})
+	s.Repo("o", "empty").SetEmpty()
+	s.Repo("o", "noissues").DisableIssues()
+	s.Repo("o", "new").RenamedFrom("o", "old")
+}
+
+func conformanceExchanges() []exchange {
+	return []exchange{
+		{"list", "GET", "/repos/o/r/issues?state=all&labels=mta-sts&sort=created&direction=asc", "", nil, 200},
+		{"list, bad state", "GET", "/repos/o/r/issues?state=gone", "", nil, 422},
+		{"create", "POST", "/repos/o/r/issues", `{"title":"t","labels":["mta-sts"]}`, nil, 201},
+		{"create without title", "POST", "/repos/o/r/issues", `{"body":"b"}`, nil, 422},
+		{"create, bad JSON", "POST", "/repos/o/r/issues", `{`, nil, 400},
+		{"get", "GET", "/repos/o/r/issues/1", "", nil, 200},
+		{"get, none", "GET", "/repos/o/r/issues/99", "", nil, 404},
+		{"close as duplicate", "PATCH", "/repos/o/r/issues/1", `{"state":"closed","state_reason":"duplicate"}`, nil, 200},
+		{"reason without a state change", "PATCH", "/repos/o/r/issues/2", `{"state_reason":"completed"}`, nil, 200},
+		{"bad reason", "PATCH", "/repos/o/r/issues/1", `{"state":"open","state_reason":"wontfix"}`, nil, 422},
+		{"comment", "POST", "/repos/o/r/issues/1/comments", `{"body":"b"}`, nil, 201},
+		{"empty comment", "POST", "/repos/o/r/issues/1/comments", `{"body":""}`, nil, 422},
+		{"label, any case", "GET", "/repos/o/r/labels/mta-sts", "", nil, 200},
+		{"label, none", "GET", "/repos/o/r/labels/other", "", nil, 404},
+		{"create label", "POST", "/repos/o/r/labels", `{"name":"new","color":"ededed"}`, nil, 201},
+		{"create label, exists in another case", "POST", "/repos/o/r/labels", `{"name":"mta-STS"}`, nil, 422},
+		{"commits", "GET", "/repos/o/r/commits?path=a.txt&per_page=11", "", nil, 200},
+		{"commits, unknown branch", "GET", "/repos/o/r/commits?sha=nope", "", nil, 404},
+		{"commits, empty repository", "GET", "/repos/o/empty/commits", "", nil, 409},
+		{"contents", "GET", "/repos/o/r/contents/a.txt?ref=main", "", nil, 200},
+		{"contents, none", "GET", "/repos/o/r/contents/b.txt", "", nil, 404},
+		{"contents, over 100 MB", "GET", "/repos/o/r/contents/huge.bin", "", nil, 403},
+		{"issues disabled: list is empty", "GET", "/repos/o/noissues/issues", "", nil, 200},
+		{"issues disabled: create", "POST", "/repos/o/noissues/issues", `{"title":"t"}`, nil, 410},
+		{"issues disabled: comment", "POST", "/repos/o/noissues/issues/1/comments", `{"body":"b"}`, nil, 410},
+		{"renamed: list", "GET", "/repos/o/old/issues", "", nil, 301},
+		{"renamed: update", "PATCH", "/repos/o/old/issues/1", `{"title":"x"}`, nil, 301},
+	}
+}
+
+// send makes one exchange without following redirects and returns the
+// status.
+func send(t *testing.T, s *Server, x exchange) int {
+	t.Helper()
+	req, err := http.NewRequest(x.method, s.URL()+x.path, strings.NewReader(x.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(x.header); i += 2 {
+		req.Header.Set(x.header[i], x.header[i+1])
+	}
+	c := *s.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// match finds the described operation of a request path (without the
+// query) and its responses.
+func (d description) match(method, path string) (string, map[string]string, bool) {
+	for tmpl, ops := range d.Paths {
+		op, ok := ops[strings.ToLower(method)]
+		if ok && templateRE(tmpl).MatchString(path) {
+			return method + " " + tmpl, op.Responses, true
+		}
+	}
+	return "", nil, false
+}
+
+// templateRE matches the paths of a described path template; {path} spans
+// segments.
+func templateRE(tmpl string) *regexp.Regexp {
+	re := regexp.QuoteMeta(tmpl)
+	re = strings.ReplaceAll(re, `\{path\}`, `.+`)
+	re = regexp.MustCompile(`\\\{[a-z_]+\\\}`).ReplaceAllString(re, `[^/]+`)
+	return regexp.MustCompile("^" + re + "$")
+}
