@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/go-github/v62/github"
@@ -93,6 +94,18 @@ func (c call) status(resp *github.ErrorResponse) error {
 			e.Reset, _ = resetTime(resp.Response.Header)
 		}
 		return e
+	case code == http.StatusForbidden && hasErrorCode(resp, "too_large"):
+		// GitHub's contents API refuses files over 100 MB with 403 and the
+		// error code too_large: a size, not a permission.
+		return fmt.Errorf("ghapi: %s: %s: %w", c.op, resp.Message, ErrTooLarge)
+	case code == http.StatusGone && strings.Contains(resp.Message, "disabled"):
+		// 410 "Issues are disabled for this repo" (issues/create).
+		return fmt.Errorf("ghapi: %s: %w", c.op, remind.ErrIssuesDisabled)
+	case code == http.StatusConflict && strings.Contains(resp.Message, "empty"):
+		// 409 "Git Repository is empty." (repos/list-commits).
+		return fmt.Errorf("ghapi: %s: %w", c.op, remind.ErrEmptyRepository)
+	case code >= 300 && code < 400:
+		return c.moved(resp)
 	case code == http.StatusUnauthorized || code == http.StatusForbidden,
 		code == http.StatusNotFound && c.write:
 		return &PermissionError{Op: c.op, Permission: c.permission, Status: code, Message: resp.Message}
@@ -100,4 +113,24 @@ func (c call) status(resp *github.ErrorResponse) error {
 		return fmt.Errorf("ghapi: %s: %w", c.op, ErrNotFound)
 	}
 	return nil
+}
+
+// hasErrorCode reports whether resp lists an error with code.
+func hasErrorCode(resp *github.ErrorResponse, code string) bool {
+	for _, e := range resp.Errors {
+		if e.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// moved describes a redirect the client did not follow: a write to a
+// repository that was renamed or transferred (GitHub answers 301). Reads
+// follow redirects; a write is never replayed, since Go's client would
+// resend a redirected PATCH or POST as a GET.
+func (c call) moved(resp *github.ErrorResponse) error {
+	to := resp.Response.Header.Get("Location")
+	return fmt.Errorf("ghapi: %s: the repository was renamed or moved (HTTP %d to %s), so nothing was written; run the workflow in the repository under its new name",
+		c.op, resp.Response.StatusCode, to)
 }

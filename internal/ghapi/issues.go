@@ -3,6 +3,7 @@ package ghapi
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/google/go-github/v62/github"
 
@@ -25,6 +26,10 @@ var (
 // Needs "issues: read".
 func (c *Client) ListIssues(ctx context.Context, owner, repo, label string) ([]remind.TrackedIssue, error) {
 	k := call{op: fmt.Sprintf("list issues labelled %q", label), permission: "issues: read"}
+	if strings.Contains(label, ",") {
+		// The labels parameter is "a list of comma separated label names".
+		return nil, fmt.Errorf("ghapi: %s: the label has a comma, which the issue list API reads as two labels", k.op)
+	}
 	opts := &github.IssueListByRepoOptions{State: "all", Sort: "created", Direction: "asc"}
 	if label != "" {
 		opts.Labels = []string{label}
