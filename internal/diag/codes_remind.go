@@ -12,6 +12,8 @@ const (
 	IssueWriteLimit       Code = "issue-write-limit"
 	IssueForeign          Code = "issue-foreign"
 	IssueIdentityAssumed  Code = "issue-identity-assumed"
+	IssuesDisabled        Code = "issues-disabled"
+	IssueLabelDropped     Code = "issue-label-dropped"
 )
 
 var remindCodes = []Info{
@@ -25,4 +27,6 @@ var remindCodes = []Info{
 	{IssueWriteLimit, Warning, "More issue writes were planned than one run allows", ""},
 	{IssueForeign, Notice, "An issue with the reminder marker was opened by another account and left alone", ""},
 	{IssueIdentityAssumed, Notice, "The token's own login could not be looked up; github-actions[bot] was assumed", ""},
+	{IssuesDisabled, Warning, "Issues are turned off in the repository, so no reminder issue can be kept", ""},
+	{IssueLabelDropped, Warning, "GitHub dropped the reminder label from the issue (the token has no push access)", ""},
 }

@@ -34,6 +34,21 @@ func (c *Client) ListIssues(ctx context.Context, owner, repo, label string) ([]r
 	if label != "" {
 		opts.Labels = []string{label}
 	}
+	return c.listIssues(ctx, k, owner, repo, opts)
+}
+
+// ListIssuesByCreator returns every issue in owner/repo that login
+// opened, open and closed, oldest first, all pages; pull requests are
+// left out. Needs "issues: read".
+func (c *Client) ListIssuesByCreator(ctx context.Context, owner, repo, login string) ([]remind.TrackedIssue, error) {
+	k := call{op: fmt.Sprintf("list issues opened by %s", login), permission: "issues: read"}
+	opts := &github.IssueListByRepoOptions{State: "all", Creator: login, Sort: "created", Direction: "asc"}
+	return c.listIssues(ctx, k, owner, repo, opts)
+}
+
+// listIssues reads every page of the issue list that opts selects and
+// leaves out pull requests.
+func (c *Client) listIssues(ctx context.Context, k call, owner, repo string, opts *github.IssueListByRepoOptions) ([]remind.TrackedIssue, error) {
 	all, err := paginate(&opts.ListOptions, func() ([]*github.Issue, *github.Response, error) {
 		return c.api().Issues.ListByRepo(ctx, owner, repo, opts)
 	})

@@ -159,12 +159,18 @@ func Duplicates(domain string, marked []TrackedIssue) []Write {
 	return writes
 }
 
-// snoozed reports a person's "closed as not planned" within SnoozeDays of
-// its closed_at. The bot never closes as not planned; a close with an
-// unknown closer (ClosedBy empty, as in list answers) counts as a person's.
+// snoozes reports a close reason that snoozes the domain when a person
+// chose it: "not planned", and "duplicate", which says the same (another
+// issue tracks it) and is no reason to reopen.
+func snoozes(reason string) bool { return reason == "not_planned" || reason == "duplicate" }
+
+// snoozed reports a person's "closed as not planned" (or as a duplicate)
+// within SnoozeDays of its closed_at. The bot closes only as completed; a
+// close with an unknown closer (ClosedBy empty, as in list answers) counts
+// as a person's.
 func snoozed(marked []TrackedIssue, opts PlanOptions) bool {
 	for _, is := range marked {
-		if is.State != "closed" || is.StateReason != "not_planned" || strings.EqualFold(is.ClosedBy, opts.BotLogin) {
+		if is.State != "closed" || !snoozes(is.StateReason) || strings.EqualFold(is.ClosedBy, opts.BotLogin) {
 			continue
 		}
 		until := is.ClosedAt.Add(time.Duration(opts.SnoozeDays) * 24 * time.Hour)

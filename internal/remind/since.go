@@ -97,11 +97,21 @@ func fallback(q SinceQuery) Since {
 	return Since{Time: q.ReportDay.UTC(), Source: SinceReports}
 }
 
-// HistoryFinding is the notice for an error of TestingSince.
+// HistoryFinding is the notice for an error of TestingSince; its hint
+// names the cause: a missing permission, an empty repository, or GitHub
+// not answering.
 func HistoryFinding(domain string, err error) diag.Diagnostic {
+	var perm *PermissionError
+	hint := "nothing to change: GitHub did not answer this time, and the next run reads the history again"
+	switch {
+	case errors.As(err, &perm):
+		hint = "give the workflow `permissions: contents: read`"
+	case errors.Is(err, ErrEmptyRepository):
+		hint = "nothing to change: the repository has no commits yet, so the policy has no history to read"
+	}
 	d := diag.New(diag.HistoryUnavailable,
 		fmt.Sprintf("the policy's commit history could not be read (%v), so the testing-since date comes from the reports, if any", err),
-		"give the workflow `permissions: contents: read`")
+		hint)
 	d.Domain = domain
 	return d
 }

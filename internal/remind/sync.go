@@ -91,6 +91,10 @@ type DomainOutcome struct {
 // with the Outcome so far.
 func Sync(ctx context.Context, api IssueTracker, states []State, opts Options) (Outcome, error) {
 	opts = opts.withDefaults()
+	if strings.Contains(opts.Label, ",") {
+		// The issue list API takes "a list of comma separated label names".
+		return Outcome{}, fmt.Errorf("remind: the issue label %q has a comma, so the issue list API would read it as two labels and never find the reminders; choose a label without commas", opts.Label)
+	}
 	a := &applier{api: api, opts: opts, budget: opts.MaxWrites, noticed: map[int]bool{}}
 	if err := a.identify(ctx); err != nil || a.denied {
 		return a.out, err
@@ -103,6 +107,9 @@ func Sync(ctx context.Context, api IssueTracker, states []State, opts Options) (
 		if err := a.planDomain(ctx, s, issues); err != nil {
 			return a.out, err
 		}
+	}
+	if err := a.findUnlabelled(ctx); err != nil {
+		return a.out, err
 	}
 	if opts.DryRun {
 		return a.out, nil
@@ -151,12 +158,12 @@ func (a *applier) planDomain(ctx context.Context, s State, issues []TrackedIssue
 	return nil
 }
 
-// fillClosers reads ClosedBy for issues closed as not planned within the
-// snooze period, the only ones where it matters.
+// fillClosers reads ClosedBy for issues closed as not planned or as a
+// duplicate within the snooze period, the only ones where it matters.
 func (a *applier) fillClosers(ctx context.Context, marked []TrackedIssue) error {
 	for i, is := range marked {
 		recent := a.opts.Now.Before(is.ClosedAt.Add(time.Duration(a.opts.SnoozeDays) * 24 * time.Hour))
-		if is.State != "closed" || is.StateReason != "not_planned" || !recent || is.ClosedBy != "" {
+		if is.State != "closed" || !snoozes(is.StateReason) || !recent || is.ClosedBy != "" {
 			continue
 		}
 		full, err := a.api.GetIssue(ctx, a.opts.Owner, a.opts.Repo, is.Number)
@@ -179,7 +186,11 @@ func number(is *TrackedIssue) int {
 // fail turns a permission error into a warning and returns any other.
 func (a *applier) fail(err error) error {
 	var perm *PermissionError
-	if !errors.As(err, &perm) {
+	switch {
+	case errors.Is(err, ErrIssuesDisabled):
+		a.issuesOff(err)
+		return nil
+	case !errors.As(err, &perm):
 		return fmt.Errorf("remind: %w", err)
 	}
 	if !a.denied {
@@ -283,7 +294,10 @@ func (a *applier) create(ctx context.Context, w Write) (int, error) {
 	a.setNumber(w.Domain, is.Number)
 	if !hasLabel(is.Labels, a.opts.Label) {
 		labels := append(slices.Clone(is.Labels), a.opts.Label)
-		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, is.Number, IssueEdit{Labels: &labels})
+		is, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, is.Number, IssueEdit{Labels: &labels})
+	}
+	if err == nil && !hasLabel(is.Labels, a.opts.Label) {
+		a.labelDropped(w.Domain, is.Number)
 	}
 	return is.Number, err
 }

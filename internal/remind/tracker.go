@@ -19,6 +19,10 @@ type IssueTracker interface {
 	// ListIssues returns every issue (not pull request) that carries
 	// label, open and closed, with all pages read.
 	ListIssues(ctx context.Context, owner, repo, label string) ([]TrackedIssue, error)
+	// ListIssuesByCreator returns every issue (not pull request) that
+	// login opened, open and closed, with all pages read: how issues
+	// whose label GitHub dropped are found again.
+	ListIssuesByCreator(ctx context.Context, owner, repo, login string) ([]TrackedIssue, error)
 	// GetIssue returns one issue, with ClosedBy filled in.
 	GetIssue(ctx context.Context, owner, repo string, number int) (TrackedIssue, error)
 	CreateIssue(ctx context.Context, owner, repo string, in NewIssue) (TrackedIssue, error)

@@ -11,7 +11,7 @@ import (
 )
 
 // listIssues serves GET /repos/{o}/{r}/issues: state (default open),
-// labels (all must match), sort and direction, pages. Pull requests are
+// labels (all must match), creator, sort and direction, pages. Pull requests are
 // included, as GitHub includes them.
 func (s *Server) listIssues(w http.ResponseWriter, r *http.Request, st *repoState) {
 	q := r.URL.Query()
@@ -30,7 +30,9 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request, st *repoStat
 	}
 	var out []*Issue
 	for _, is := range st.sortedIssues() {
-		if (state == "all" || is.State == state) && hasLabels(is, want) && (is.PullRequest || !st.issuesOff) {
+		creator := q.Get("creator")
+		if (state == "all" || is.State == state) && hasLabels(is, want) && (is.PullRequest || !st.issuesOff) &&
+			(creator == "" || strings.EqualFold(creator, is.Author)) {
 			out = append(out, is)
 		}
 	}
