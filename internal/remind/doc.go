@@ -55,7 +55,6 @@
 //     whenever their content changes. Discussion goes in comments.
 //   - The suggested new id is kept in the hidden state while the kind stays
 //     the same and the id is unused, so reruns do not rewrite the body.
-//
 //   - Issues turned off (410 Gone) are one warning, and the run passes.
 //     A label GitHub dropped (a token without push access) is a warning,
 //     and the marked issue without it is found by its creator, so that no
