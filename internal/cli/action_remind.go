@@ -34,6 +34,10 @@ func (a *actionRun) remind(ctx context.Context, f *checkFlags) (report.Result, i
 	if err != nil {
 		return report.Result{}, 0, err
 	}
+	maxWrites, err := maxWritesInput(a.gha.GetInput)
+	if err != nil {
+		return report.Result{}, 0, err
+	}
 	c, err := runChecks(ctx, a.env, f, checkHooks{configure: a.in.applyTo})
 	if err != nil || c.code == ExitUsage {
 		return c.res, c.code, err
@@ -42,7 +46,7 @@ func (a *actionRun) remind(ctx context.Context, f *checkFlags) (report.Result, i
 	states, notes := a.states(ctx, api, owner, name, c, now)
 	out, err := remind.Sync(ctx, api, states, remind.Options{
 		Owner: owner, Repo: name, Label: c.cfg.IssueLabel, SnoozeDays: c.cfg.SnoozeDays,
-		DryRun: a.in.dryRun, Now: now,
+		MaxWrites: maxWrites, DryRun: a.in.dryRun, Now: now,
 	})
 	a.reminders = &out
 	res, code := c.res, c.code
@@ -56,6 +60,13 @@ func (a *actionRun) remind(ctx context.Context, f *checkFlags) (report.Result, i
 		}
 	}
 	return res, code, nil
+}
+
+// maxWritesInput reads the max_writes input, the bound on one run's
+// issue writes (like actions/stale's operations-per-run); 0 when not
+// given, for remind's default.
+func maxWritesInput(get inputGetter) (int, error) {
+	return intInput(get, "max_writes", 1, 1000)
 }
 
 // states turns the checked domains into the reminders' input, reading

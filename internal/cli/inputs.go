@@ -14,7 +14,7 @@ func actionInputNames() []string {
 	return []string{
 		"github_token", "config", "domain", "policy_file", "zone_file", "reports",
 		"clean_days", "stale_days", "dns_resolver", "mode", "fail_on",
-		"override_label", "issue_label", "dry_run", "parallel",
+		"override_label", "issue_label", "dry_run", "max_writes", "parallel",
 	}
 }
 

@@ -35,11 +35,17 @@ type Options struct {
 	// SnoozeDays is the snooze of a "closed as not planned"; default 30.
 	SnoozeDays int
 	// MaxWrites bounds the API writes of one run (a write and its comment
-	// count two); default DefaultMaxWrites. Closing the duplicates of an
-	// issue this run created is not bounded, so a race is always cleaned up.
+	// count two), like actions/stale's operations-per-run: the max_writes
+	// input; default DefaultMaxWrites. Closing the duplicates of an issue
+	// this run created is not bounded, so a race is always cleaned up.
 	MaxWrites int
 	// DryRun plans and reads but writes nothing.
 	DryRun bool
+	// WriteInterval is the least time between two writes; zero means
+	// DefaultWriteInterval, negative no pacing.
+	WriteInterval time.Duration
+	// Clock paces the writes; nil means the system clock.
+	Clock Clock
 	// Now is the time of the run; zero means the system clock.
 	Now time.Time
 }
@@ -53,6 +59,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxWrites <= 0 {
 		o.MaxWrites = DefaultMaxWrites
+	}
+	if o.WriteInterval == 0 {
+		o.WriteInterval = DefaultWriteInterval
+	}
+	if o.Clock == nil {
+		o.Clock = systemClock{}
 	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()
@@ -71,8 +83,8 @@ type Outcome struct {
 	Planned  []Write         // every write planned, in order
 	Applied  []Write         // the writes made; none on a dry run
 	Skipped  []Write         // planned but not made: over MaxWrites or denied
-	Warnings diag.List       // permission problems and the write limit
-	Notices  diag.List       // marked issues of other accounts, an assumed login
+	Warnings diag.List       // permission problems, issues turned off, a dropped label
+	Notices  diag.List       // the write limit, marked issues of other accounts, an assumed login
 }
 
 // DomainOutcome is the issue of one domain after the run.
@@ -95,7 +107,7 @@ func Sync(ctx context.Context, api IssueTracker, states []State, opts Options) (
 		// The issue list API takes "a list of comma separated label names".
 		return Outcome{}, fmt.Errorf("remind: the issue label %q has a comma, so the issue list API would read it as two labels and never find the reminders; choose a label without commas", opts.Label)
 	}
-	a := &applier{api: api, opts: opts, budget: opts.MaxWrites, noticed: map[int]bool{}}
+	a := &applier{api: paced(api, opts), opts: opts, budget: opts.MaxWrites, noticed: map[int]bool{}}
 	if err := a.identify(ctx); err != nil || a.denied {
 		return a.out, err
 	}
@@ -227,9 +239,9 @@ func (a *applier) applyAll(ctx context.Context, writes []Write, bounded bool) er
 		}
 	}
 	if over > 0 {
-		a.out.Warnings.Add(diag.New(diag.IssueWriteLimit,
-			fmt.Sprintf("%d planned issue changes were left for the next run: one run makes at most %d writes, so that a run that goes wrong cannot flood the repository", over, a.opts.MaxWrites),
-			"nothing to do: the next scheduled run continues where this one stopped; run the workflow by hand to catch up sooner"))
+		a.out.Notices.Add(diag.New(diag.IssueWriteLimit,
+			fmt.Sprintf("%d planned issue changes were left for the next run: this run reached its limit of %d writes (max_writes), which keeps a run that goes wrong from flooding the repository and stays under GitHub's limits on content creation", over, a.opts.MaxWrites),
+			"nothing to do: the next scheduled run continues where this one stopped; raise max_writes, or run the workflow by hand, to catch up sooner"))
 	}
 	return nil
 }
