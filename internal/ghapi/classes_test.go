@@ -31,7 +31,7 @@ func TestErrorClasses(t *testing.T) {
 			return c.CreateComment(ctx, owner, name, 1, "b")
 		}, remind.ErrIssuesDisabled},
 		{"empty repository", func(r *ghfake.Repo) { r.SetEmpty() }, func(c *ghapi.Client) error {
-			_, err := c.PathCommits(ctx, owner, name, "", ".well-known/mta-sts.txt", 11)
+			_, err := c.PathCommits(ctx, remind.CommitQuery{Owner: owner, Repo: name, Path: ".well-known/mta-sts.txt", Limit: 11})
 			return err
 		}, remind.ErrEmptyRepository},
 		{"file over 100 MB", func(r *ghfake.Repo) { r.SetTooLarge(ghfake.DefaultBranch, "big") }, func(c *ghapi.Client) error {

@@ -39,19 +39,30 @@ type SinceQuery struct {
 // with it is still the best answer (the fallback), so a caller may turn the
 // error into a notice (HistoryFinding) rather than fail.
 func TestingSince(ctx context.Context, h History, q SinceQuery) (Since, error) {
+	since, _, err := testingSinceIf(ctx, h, q, "", Since{})
+	return since, err
+}
+
+// testingSinceIf is TestingSince with a conditional list: when the
+// history's ETag is still etag (304), cached is the answer without any
+// file read. It also returns the list's ETag.
+func testingSinceIf(ctx context.Context, h History, q SinceQuery, etag string, cached Since) (Since, string, error) {
 	limit := q.MaxCommits
 	if limit <= 0 {
 		limit = DefaultMaxCommits
 	}
-	commits, err := h.PathCommits(ctx, q.Owner, q.Repo, q.Branch, q.Path, limit+1)
-	if err != nil {
-		return fallback(q), fmt.Errorf("remind: testing-since of %s: %w", q.Path, err)
+	page, err := h.PathCommits(ctx, CommitQuery{Owner: q.Owner, Repo: q.Repo, Branch: q.Branch, Path: q.Path, Limit: limit + 1, ETag: etag})
+	switch {
+	case err != nil:
+		return fallback(q), "", fmt.Errorf("remind: testing-since of %s: %w", q.Path, err)
+	case page.NotModified:
+		return cached, etag, nil
 	}
-	since, err := walk(ctx, h, q, commits, limit)
+	since, err := walk(ctx, h, q, page.Commits, limit)
 	if !since.Known() {
 		since = fallback(q)
 	}
-	return since, err
+	return since, page.ETag, err
 }
 
 // walk reads versions newest first while they are in testing mode.

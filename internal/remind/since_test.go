@@ -26,18 +26,18 @@ type fakeHistory struct {
 
 func commitDate(i int) time.Time { return now.AddDate(0, 0, -10*(i+1)) }
 
-func (f *fakeHistory) PathCommits(_ context.Context, _, _, _, _ string, limit int) ([]Commit, error) {
+func (f *fakeHistory) PathCommits(_ context.Context, q CommitQuery) (CommitPage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.listLimit = limit
+	f.listLimit = q.Limit
 	if f.listErr != nil {
-		return nil, f.listErr
+		return CommitPage{}, f.listErr
 	}
 	var out []Commit
-	for i := range f.versions[:min(limit, len(f.versions))] {
+	for i := range f.versions[:min(q.Limit, len(f.versions))] {
 		out = append(out, Commit{SHA: fmt.Sprintf("c%d", i), Date: commitDate(i)})
 	}
-	return out, nil
+	return CommitPage{Commits: out}, nil
 }
 
 func (f *fakeHistory) FileAt(_ context.Context, _, _, ref, _ string) ([]byte, error) {

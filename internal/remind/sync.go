@@ -46,6 +46,9 @@ type Options struct {
 	WriteInterval time.Duration
 	// Clock paces the writes; nil means the system clock.
 	Clock Clock
+	// History, when set, is where the testing-since of states that lack
+	// one is read (see applier.testingSince).
+	History History
 	// Now is the time of the run; zero means the system clock.
 	Now time.Time
 }
@@ -107,7 +110,8 @@ func Sync(ctx context.Context, api IssueTracker, states []State, opts Options) (
 		// The issue list API takes "a list of comma separated label names".
 		return Outcome{}, fmt.Errorf("remind: the issue label %q has a comma, so the issue list API would read it as two labels and never find the reminders; choose a label without commas", opts.Label)
 	}
-	a := &applier{api: paced(api, opts), opts: opts, budget: opts.MaxWrites, noticed: map[int]bool{}}
+	a := &applier{api: paced(api, opts), opts: opts, budget: opts.MaxWrites, noticed: map[int]bool{},
+		byPath: map[string]sinceRead{}}
 	if err := a.identify(ctx); err != nil || a.denied {
 		return a.out, err
 	}
@@ -142,7 +146,8 @@ type applier struct {
 	labeled bool  // EnsureLabel was tried
 	denied  bool  // a write was denied: make no more
 	created []string
-	noticed map[int]bool // foreign issues already reported
+	noticed map[int]bool         // foreign issues already reported
+	byPath  map[string]sinceRead // testing-since read this run, by policy path
 }
 
 // planDomain plans one domain over the issues the token's login opened:
@@ -163,6 +168,7 @@ func (a *applier) planDomain(ctx context.Context, s State, issues []TrackedIssue
 	if kept := Kept(marked); kept != nil {
 		prior, _ = ParseState(kept.Body)
 	}
+	s = a.testingSince(ctx, s, prior)
 	want := Desired(s, prior)
 	writes := Plan(want, marked, a.opts.plan())
 	a.out.Planned = append(a.out.Planned, writes...)

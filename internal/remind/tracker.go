@@ -45,8 +45,27 @@ type IdentityAPI interface {
 // History is what TestingSince needs: the commits that changed a file,
 // newest first, and the file at one of them (ErrNotFound when absent).
 type History interface {
-	PathCommits(ctx context.Context, owner, repo, branch, path string, limit int) ([]Commit, error)
+	PathCommits(ctx context.Context, q CommitQuery) (CommitPage, error)
 	FileAt(ctx context.Context, owner, repo, ref, path string) ([]byte, error)
+}
+
+// CommitQuery asks for the newest commits of a branch that changed a path.
+type CommitQuery struct {
+	Owner, Repo string
+	Branch      string // "" means the default branch
+	Path        string // "" means any path
+	Limit       int    // how many commits at most; < 1 means 100
+	// ETag, when set, makes the request conditional: an unchanged list is
+	// answered 304 Not Modified, which GitHub does not count against the
+	// rate limit, and CommitPage.NotModified is set.
+	ETag string
+}
+
+// CommitPage is the answer to a CommitQuery.
+type CommitPage struct {
+	Commits     []Commit // newest first; none when NotModified
+	ETag        string   // the list's ETag, for the next conditional query
+	NotModified bool
 }
 
 // TrackedIssue is an issue as the tracker holds it.

@@ -114,6 +114,12 @@ func TestDescribedStatuses(t *testing.T) {
 	}
 	for _, r := range s.Requests() {
 		op, responses, ok := d.match(r.Method, r.Path)
+		if r.IfNoneMatch != "" && r.Status == http.StatusNotModified {
+			// GitHub answers any conditional GET whose ETag still matches
+			// with 304 (its best practices: conditional requests); the
+			// description lists 304 on some operations only.
+			continue
+		}
 		if ok && responses[strconv.Itoa(r.Status)] == "" {
 			t.Errorf("%s %s answered %d, which the description does not list for %s", r.Method, r.Path, r.Status, op)
 		}

@@ -250,3 +250,42 @@ func TestNoPushDropsLabels(t *testing.T) {
 		t.Errorf("labels = %v (answer %v), want none", got.Labels, is.Labels)
 	}
 }
+
+// TestConditionalGET: every GET answer carries an ETag, and a request
+// naming it answers 304 Not Modified without a body until the resource
+// changes.
+func TestConditionalGET(t *testing.T) {
+	t.Parallel()
+	s := ghfake.New(t)
+	r := s.Repo("o", "r")
+	n := r.AddIssue(ghfake.Issue{Title: "t"})
+	path := fmt.Sprintf("/repos/o/r/issues/%d", n)
+	etagOf := func(header ...string) (int, string, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", s.URL()+path, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := s.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("ETag"), string(body)
+	}
+	status, etag, _ := etagOf()
+	if status != http.StatusOK || !strings.HasPrefix(etag, `W/"`) {
+		t.Fatalf("first GET: %d, ETag %q", status, etag)
+	}
+	if status, again, body := etagOf("If-None-Match", etag); status != http.StatusNotModified || again != etag || body != "" {
+		t.Errorf("conditional GET: %d, ETag %q, body %q; want 304, the same ETag, no body", status, again, body)
+	}
+	gh := client(t, s)
+	if _, _, err := gh.Issues.Edit(context.Background(), "o", "r", n, &github.IssueRequest{Title: github.String("u")}); err != nil {
+		t.Fatal(err)
+	}
+	if status, changed, _ := etagOf("If-None-Match", etag); status != http.StatusOK || changed == etag {
+		t.Errorf("after a change: %d, ETag %q; want 200 and a new ETag", status, changed)
+	}
+}

@@ -58,7 +58,9 @@ type Request struct {
 	Token  string // from the Authorization header, "" without one
 	Accept string
 	Body   string
-	Status int // the status answered
+	// IfNoneMatch is the ETag of a conditional request, "" without one.
+	IfNoneMatch string
+	Status      int // the status answered
 }
 
 // New starts a Server that is closed when the test ends; the test fails
@@ -175,11 +177,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	req := Request{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, prefix), Query: r.URL.RawQuery,
-		Token: bearer(r.Header.Get("Authorization")), Accept: r.Header.Get("Accept"), Body: string(body)}
+		Token: bearer(r.Header.Get("Authorization")), Accept: r.Header.Get("Accept"), Body: string(body),
+		IfNoneMatch: r.Header.Get("If-None-Match")}
 	if isWrite(r) {
 		s.writes++
 	}
-	s.dispatch(rec, r, req)
+	if r.Method == http.MethodGet {
+		cw := &conditionalWriter{ResponseWriter: rec, header: http.Header{}, status: http.StatusOK}
+		s.dispatch(cw, r, req)
+		cw.finish(req.IfNoneMatch)
+	} else {
+		s.dispatch(rec, r, req)
+	}
 	req.Status = rec.status
 	if rec.status == http.StatusMethodNotAllowed {
 		s.unhandled = append(s.unhandled, r.Method+" "+r.URL.Path)
