@@ -61,6 +61,12 @@ func readInputs(get inputGetter) (inputs, error) {
 			return in, usagef("input fail_on %q: want error or warning", v)
 		}
 	}
+	for _, l := range []struct{ name, value string }{{"issue_label", in.issueLabel}, {"override_label", in.overrideLabel}} {
+		if strings.Contains(l.value, ",") {
+			// The issue list API takes "a list of comma separated label names".
+			return in, usagef("input %s %q: a label name with a comma cannot be found again, since GitHub's issue list reads commas as separators; use a name without commas, such as mta-sts", l.name, l.value)
+		}
+	}
 	switch in.mode {
 	case "", "auto", "gate", "check", "remind", "collect":
 	default:
