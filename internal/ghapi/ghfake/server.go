@@ -9,6 +9,15 @@
 // sends, { viewer { login } }, is answered at /api/graphql beside it, as
 // on GitHub Enterprise Server. SetLogin chooses the token's account and,
 // by its form, the kind of token (personal or installation).
+//
+// The fake is held to an extract of GitHub's REST description
+// (testdata/rest-api-extract.json; conformance_test.go): its paths, enums
+// and status codes, and the behaviours described there, such as
+// state_reason ignored unless the state changes, 410 Gone when issues are
+// disabled, labels silently dropped for a token without push access
+// (SetNoPush), 409 for an empty repository, 403 too_large for a file over
+// 100 MB and 301 for a renamed repository. Every GET answer has an ETag,
+// and a conditional request naming it is answered 304 Not Modified.
 package ghfake
 
 import (
