@@ -19,6 +19,13 @@ import (
 // get sends a GET to the fake and returns status, Link header and body.
 func get(t *testing.T, s *ghfake.Server, path string, header ...string) (int, string, string) {
 	t.Helper()
+	status, h, body := getHeader(t, s, path, header...)
+	return status, h.Get("Link"), body
+}
+
+// getHeader sends a GET to the fake and returns status, header and body.
+func getHeader(t *testing.T, s *ghfake.Server, path string, header ...string) (int, http.Header, string) {
+	t.Helper()
 	req, _ := http.NewRequest("GET", s.URL()+path, nil)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
@@ -29,7 +36,7 @@ func get(t *testing.T, s *ghfake.Server, path string, header ...string) (int, st
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Link"), string(body)
+	return resp.StatusCode, resp.Header, string(body)
 }
 
 // client is a go-github client for the fake.
@@ -262,17 +269,8 @@ func TestConditionalGET(t *testing.T) {
 	path := fmt.Sprintf("/repos/o/r/issues/%d", n)
 	etagOf := func(header ...string) (int, string, string) {
 		t.Helper()
-		req, _ := http.NewRequest("GET", s.URL()+path, nil)
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		resp, err := s.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, resp.Header.Get("ETag"), string(body)
+		status, h, body := getHeader(t, s, path, header...)
+		return status, h.Get("ETag"), body
 	}
 	status, etag, _ := etagOf()
 	if status != http.StatusOK || !strings.HasPrefix(etag, `W/"`) {
