@@ -112,3 +112,19 @@ func countRequests(e env, method, path string) int {
 	}
 	return n
 }
+
+// TestSyncUnlabelledCheckFails: the search for an unlabelled issue is a
+// safeguard; when GitHub refuses it (say, a creator it does not know),
+// the issue is opened as before and the run does not fail.
+func TestSyncUnlabelledCheckFails(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.srv.Fail(ghfake.Fault{}.On("GET", "/repos/*/*/issues")) // the labelled list passes
+	e.srv.Fail(ghfake.Fault{Status: 422, Body: `{"message":"Validation Failed"}`}.On("GET", "/repos/*/*/issues"))
+	if _, err := Sync(context.Background(), e.client, []State{readyState()}, opts(now)); err != nil || len(e.repo.Issues()) != 1 {
+		t.Errorf("Sync = %v, %d issues; want the issue opened", err, len(e.repo.Issues()))
+	}
+	if n := countRequests(e, "GET", "/repos/octo/mail/issues"); n < 2 {
+		t.Errorf("%d issue lists, want the labelled one and the refused one", n)
+	}
+}

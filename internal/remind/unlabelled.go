@@ -2,6 +2,7 @@ package remind
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -20,8 +21,12 @@ func (a *applier) findUnlabelled(ctx context.Context) error {
 		return nil
 	}
 	mine, err := a.api.ListIssuesByCreator(ctx, a.opts.Owner, a.opts.Repo, a.opts.BotLogin)
-	if err != nil {
+	var perm *PermissionError
+	switch {
+	case errors.As(err, &perm), errors.Is(err, ErrIssuesDisabled):
 		return a.fail(err)
+	case err != nil:
+		return nil // a safeguard only: without it the creates go ahead, as they would have
 	}
 	a.out.Planned = slices.DeleteFunc(a.out.Planned, func(w Write) bool {
 		if w.Action != ActionCreate {
