@@ -86,15 +86,6 @@ func (s *Server) getPullRequest(w http.ResponseWriter, r *http.Request, st *repo
 	}
 }
 
-// listLabels serves GET /repos/{o}/{r}/labels.
-func (s *Server) listLabels(w http.ResponseWriter, r *http.Request, st *repoState) {
-	out := make([]*github.Label, 0, len(st.labels))
-	for _, l := range st.sortedLabels() {
-		out = append(out, s.labelJSON(st, l))
-	}
-	writeJSON(w, http.StatusOK, page(w, r, out))
-}
-
 // getLabel serves GET /repos/{o}/{r}/labels/{name} (case-insensitive).
 func (s *Server) getLabel(w http.ResponseWriter, r *http.Request, st *repoState) {
 	l, ok := st.labels[strings.ToLower(r.PathValue("name"))]

@@ -194,26 +194,6 @@ func deref(p *string) string {
 	return *p
 }
 
-// listIssueLabels serves GET /repos/{o}/{r}/issues/{n}/labels.
-func (s *Server) listIssueLabels(w http.ResponseWriter, r *http.Request, st *repoState) {
-	if is, ok := issue(w, r, st); ok {
-		writeJSON(w, http.StatusOK, page(w, r, s.labelsJSON(st, is.Labels)))
-	}
-}
-
-// listComments serves GET /repos/{o}/{r}/issues/{n}/comments, oldest first.
-func (s *Server) listComments(w http.ResponseWriter, r *http.Request, st *repoState) {
-	is, ok := issue(w, r, st)
-	if !ok {
-		return
-	}
-	out := make([]*github.IssueComment, 0, len(is.Comments))
-	for _, c := range is.Comments {
-		out = append(out, s.commentJSON(st, is.Number, c))
-	}
-	writeJSON(w, http.StatusOK, page(w, r, out))
-}
-
 // createComment serves POST /repos/{o}/{r}/issues/{n}/comments.
 func (s *Server) createComment(w http.ResponseWriter, r *http.Request, st *repoState) {
 	is, ok := issue(w, r, st)

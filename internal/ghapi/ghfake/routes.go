@@ -23,7 +23,8 @@ type endpoint struct {
 // repoPath is the prefix of every repository endpoint.
 const repoPath = "/repos/{owner}/{repo}"
 
-// endpoints lists the repository operations the fake serves.
+// endpoints lists the repository operations the fake serves: those
+// stsgate calls, each described in testdata/rest-api-extract.json.
 func (s *Server) endpoints() []endpoint {
 	return []endpoint{
 		{"GET", repoPath + "/contents/{path...}", s.getContents},
@@ -32,10 +33,7 @@ func (s *Server) endpoints() []endpoint {
 		{"POST", repoPath + "/issues", s.createIssue},
 		{"GET", repoPath + "/issues/{issue_number}", s.getIssue},
 		{"PATCH", repoPath + "/issues/{issue_number}", s.editIssue},
-		{"GET", repoPath + "/issues/{issue_number}/labels", s.listIssueLabels},
-		{"GET", repoPath + "/issues/{issue_number}/comments", s.listComments},
 		{"POST", repoPath + "/issues/{issue_number}/comments", s.createComment},
-		{"GET", repoPath + "/labels", s.listLabels},
 		{"POST", repoPath + "/labels", s.createLabel},
 		{"GET", repoPath + "/labels/{name}", s.getLabel},
 		{"GET", repoPath + "/commits", s.listCommits},
