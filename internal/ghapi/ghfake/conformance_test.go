@@ -1,11 +1,8 @@
 package ghfake
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,32 +11,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// description is the extract of GitHub's REST description in testdata:
-// the operations, parameters, enums and response codes stsgate uses.
-type description struct {
-	Paths map[string]map[string]operation `json:"paths"`
-}
-
-type operation struct {
-	Parameters  map[string]property `json:"parameters"`
-	RequestBody struct {
-		Properties map[string]property `json:"properties"`
-	} `json:"requestBody"`
-	Responses map[string]string `json:"responses"`
-}
-
-type property struct {
-	Enum []string `json:"enum"`
-}
-
-func loadDescription(t *testing.T) description {
+// loadDescription reads the extract of GitHub's REST description.
+func loadDescription(t *testing.T) *Description {
 	t.Helper()
-	b, err := os.ReadFile("testdata/rest-api-extract.json")
+	d, err := LoadDescription("testdata/rest-api-extract.json")
 	if err != nil {
-		t.Fatal(err)
-	}
-	var d description
-	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatal(err)
 	}
 	return d
@@ -116,15 +92,15 @@ func TestDescribedStatuses(t *testing.T) {
 		}
 	}
 	for _, r := range s.Requests() {
-		op, responses, ok := d.match(r.Method, r.Path)
+		op, tmpl, ok := d.Match(r.Method, r.Path)
 		if r.IfNoneMatch != "" && r.Status == http.StatusNotModified {
 			// GitHub answers any conditional GET whose ETag still matches
 			// with 304 (its best practices: conditional requests); the
 			// description lists 304 on some operations only.
 			continue
 		}
-		if ok && responses[strconv.Itoa(r.Status)] == "" {
-			t.Errorf("%s %s answered %d, which the description does not list for %s", r.Method, r.Path, r.Status, op)
+		if ok && op.Responses[strconv.Itoa(r.Status)] == "" {
+			t.Errorf("%s %s answered %d, which the description does not list for %s %s", r.Method, r.Path, r.Status, r.Method, tmpl)
 		}
 	}
 }
@@ -198,25 +174,4 @@ func send(t *testing.T, s *Server, x exchange) int {
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode
-}
-
-// match finds the described operation of a request path (without the
-// query) and its responses.
-func (d description) match(method, path string) (string, map[string]string, bool) {
-	for tmpl, ops := range d.Paths {
-		op, ok := ops[strings.ToLower(method)]
-		if ok && templateRE(tmpl).MatchString(path) {
-			return method + " " + tmpl, op.Responses, true
-		}
-	}
-	return "", nil, false
-}
-
-// templateRE matches the paths of a described path template; {path} spans
-// segments.
-func templateRE(tmpl string) *regexp.Regexp {
-	re := regexp.QuoteMeta(tmpl)
-	re = strings.ReplaceAll(re, `\{path\}`, `.+`)
-	re = regexp.MustCompile(`\\\{[a-z_]+\\\}`).ReplaceAllString(re, `[^/]+`)
-	return regexp.MustCompile("^" + re + "$")
 }
