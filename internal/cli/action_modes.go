@@ -109,7 +109,8 @@ func (a *actionRun) overridden(ctx context.Context, api *ghapi.Client, owner, na
 			return false
 		}
 	}
-	return slices.Contains(labels, label)
+	// Label names compare without case, as GitHub's do.
+	return slices.ContainsFunc(labels, func(l string) bool { return strings.EqualFold(l, label) })
 }
 
 // apiBase reads the base revision through the contents and git APIs and

@@ -18,7 +18,7 @@ import (
 // githubAPI is what the schedule and push runs need from GitHub;
 // *ghapi.Client implements it.
 type githubAPI interface {
-	remind.IssueAPI
+	remind.IssueTracker
 	remind.History
 }
 
@@ -34,6 +34,10 @@ func (a *actionRun) remind(ctx context.Context, f *checkFlags) (report.Result, i
 	if err != nil {
 		return report.Result{}, 0, err
 	}
+	maxWrites, err := maxWritesInput(a.gha.GetInput)
+	if err != nil {
+		return report.Result{}, 0, err
+	}
 	c, err := runChecks(ctx, a.env, f, checkHooks{configure: a.in.applyTo})
 	if err != nil || c.code == ExitUsage {
 		return c.res, c.code, err
@@ -42,7 +46,7 @@ func (a *actionRun) remind(ctx context.Context, f *checkFlags) (report.Result, i
 	states, notes := a.states(ctx, api, owner, name, c, now)
 	out, err := remind.Sync(ctx, api, states, remind.Options{
 		Owner: owner, Repo: name, Label: c.cfg.IssueLabel, SnoozeDays: c.cfg.SnoozeDays,
-		DryRun: a.in.dryRun, Now: now,
+		MaxWrites: maxWrites, DryRun: a.in.dryRun, Now: now, History: api,
 	})
 	a.reminders = &out
 	res, code := c.res, c.code
@@ -58,9 +62,17 @@ func (a *actionRun) remind(ctx context.Context, f *checkFlags) (report.Result, i
 	return res, code, nil
 }
 
-// states turns the checked domains into the reminders' input, reading
-// each policy's testing-since from its commit history. The notes are
-// findings about the history and the schedule itself.
+// maxWritesInput reads the max_writes input, the bound on one run's
+// issue writes (like actions/stale's operations-per-run); 0 when not
+// given, for remind's default.
+func maxWritesInput(get inputGetter) (int, error) {
+	return intInput(get, "max_writes", 1, 1000)
+}
+
+// states turns the checked domains into the reminders' input. Sync reads
+// each testing policy's testing-since from its commit history, or from
+// what the domain's issue kept of an earlier read (the API budget of
+// docs/performance.md). The notes are findings about the schedule itself.
 func (a *actionRun) states(ctx context.Context, api githubAPI, owner, name string, c checked, now time.Time) ([]remind.State, diag.List) {
 	var notes diag.List
 	lastCommit := a.lastCommit(ctx, api, owner, name)
@@ -68,16 +80,7 @@ func (a *actionRun) states(ctx context.Context, api githubAPI, owner, name strin
 	for _, dr := range c.domains {
 		s := a.state(dr, now)
 		s.StaleDays, s.CleanDays, s.SnoozeDays = c.cfg.StaleDays, c.cfg.CleanDays, c.cfg.SnoozeDays
-		s.LastRepoCommit, s.Public = lastCommit, !a.ev.Private
-		if s.RepoMode == policy.ModeTesting {
-			since, err := remind.TestingSince(ctx, api, remind.SinceQuery{
-				Owner: owner, Repo: name, Path: s.PolicyFile, ReportDay: firstReportDay(dr),
-			})
-			if err != nil {
-				notes.Add(remind.HistoryFinding(dr.name, err))
-			}
-			s.TestingSince = since
-		}
+		s.LastRepoCommit, s.Public, s.ReportDay = lastCommit, !a.ev.Private, firstReportDay(dr)
 		states = append(states, s)
 	}
 	if len(states) > 0 {
@@ -91,11 +94,11 @@ func (a *actionRun) states(ctx context.Context, api githubAPI, owner, name strin
 // lastCommit is the date of the newest commit on the default branch; zero
 // when it cannot be read.
 func (a *actionRun) lastCommit(ctx context.Context, api githubAPI, owner, name string) time.Time {
-	commits, err := api.PathCommits(ctx, owner, name, "", "", 1)
-	if err != nil || len(commits) == 0 {
+	page, err := api.PathCommits(ctx, remind.CommitQuery{Owner: owner, Repo: name, Limit: 1})
+	if err != nil || len(page.Commits) == 0 {
 		return time.Time{}
 	}
-	return commits[0].Date
+	return page.Commits[0].Date
 }
 
 // state is what the checks found for one domain, as remind takes it.
@@ -211,8 +214,9 @@ func isDriftFinding(d diag.Diagnostic) bool {
 // branch: from the commits API, else the pushed commit's time.
 func (a *actionRun) policyCommitted(ctx context.Context, api remind.History, owner, name, path string) time.Time {
 	if api != nil {
-		if commits, err := api.PathCommits(ctx, owner, name, "", path, 1); err == nil && len(commits) > 0 {
-			return commits[0].Date
+		page, err := api.PathCommits(ctx, remind.CommitQuery{Owner: owner, Repo: name, Path: path, Limit: 1})
+		if err == nil && len(page.Commits) > 0 {
+			return page.Commits[0].Date
 		}
 	}
 	return a.ev.HeadCommitTime

@@ -14,7 +14,7 @@ func actionInputNames() []string {
 	return []string{
 		"github_token", "config", "domain", "policy_file", "zone_file", "reports",
 		"clean_days", "stale_days", "dns_resolver", "mode", "fail_on",
-		"override_label", "issue_label", "dry_run", "parallel", "filter_mode",
+		"override_label", "issue_label", "dry_run", "max_writes", "parallel", "filter_mode",
 	}
 }
 
@@ -64,7 +64,13 @@ func readInputs(get inputGetter) (inputs, error) {
 	}
 	var ok bool
 	if in.filterMode, ok = parseFilterMode(get("filter_mode")); !ok {
-		return in, usagef("input filter_mode %q: want changed or all", get("filter_mode"))
+		return in, usagef("input filter_mode %q is not changed or all: set filter_mode in the step's with: to changed (the default) or all", get("filter_mode"))
+	}
+	for _, l := range []struct{ name, value string }{{"issue_label", in.issueLabel}, {"override_label", in.overrideLabel}} {
+		if strings.Contains(l.value, ",") {
+			// The issue list API takes "a list of comma separated label names".
+			return in, usagef("input %s %q: a label name with a comma cannot be found again, since GitHub's issue list reads commas as separators; use a name without commas, such as mta-sts", l.name, l.value)
+		}
 	}
 	switch in.mode {
 	case "", "auto", "gate", "check", "remind", "collect":

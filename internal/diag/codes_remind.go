@@ -12,6 +12,8 @@ const (
 	IssueWriteLimit       Code = "issue-write-limit"
 	IssueForeign          Code = "issue-foreign"
 	IssueIdentityAssumed  Code = "issue-identity-assumed"
+	IssuesDisabled        Code = "issues-disabled"
+	IssueLabelDropped     Code = "issue-label-dropped"
 )
 
 var remindCodes = []Info{
@@ -22,7 +24,9 @@ var remindCodes = []Info{
 	{HistoryUnavailable, Notice, "The policy's commit history could not be read", ""},
 	{IssuePermission, Warning, "The token may not read or write the reminder issues", ""},
 	{IssueLabelUnavailable, Warning, "The issue label could not be created, so no reminder issue was opened", ""},
-	{IssueWriteLimit, Warning, "More issue writes were planned than one run allows", ""},
+	{IssueWriteLimit, Notice, "More issue writes were planned than max_writes allows; the rest is left for the next run", ""},
 	{IssueForeign, Notice, "An issue with the reminder marker was opened by another account and left alone", ""},
 	{IssueIdentityAssumed, Notice, "The token's own login could not be looked up; github-actions[bot] was assumed", ""},
+	{IssuesDisabled, Warning, "Issues are turned off in the repository, so no reminder issue can be kept", ""},
+	{IssueLabelDropped, Warning, "GitHub dropped the reminder label from the issue (the token has no push access)", ""},
 }

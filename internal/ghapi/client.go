@@ -67,6 +67,7 @@ func New(opts Options) (*Client, error) {
 	if next == nil {
 		next = http.DefaultTransport
 	}
+	hc.CheckRedirect = readsOnly(hc.CheckRedirect)
 	retry := &retryTransport{next: next, policy: opts.Retry.withDefaults()}
 	hc.Transport = &authTransport{next: retry, token: opts.Token, host: base.Host}
 	ua := opts.UserAgent
@@ -107,6 +108,28 @@ func (c *Client) api() *github.Client {
 	gh.BaseURL = c.base // read-only after New, so sharing it is safe
 	gh.UserAgent = c.userAgent
 	return gh
+}
+
+// maxRedirects is how many redirects a read follows, as net/http does.
+const maxRedirects = 10
+
+// readsOnly returns a redirect policy that follows redirects of GET and
+// HEAD requests (GitHub answers 301 for a renamed repository) and hands
+// any other redirect back to the caller as the answer: net/http would
+// resend a redirected PATCH or POST as a bodiless GET, which "succeeds"
+// without writing. next, if any, is consulted for reads.
+func readsOnly(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		switch m := via[0].Method; {
+		case m != http.MethodGet && m != http.MethodHead:
+			return http.ErrUseLastResponse
+		case next != nil:
+			return next(req, via)
+		case len(via) >= maxRedirects:
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		return nil
+	}
 }
 
 // authTransport adds the bearer token to requests for the API host only,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/stsgate/stsgate/internal/ghapi"
 	"github.com/stsgate/stsgate/internal/ghapi/ghfake"
+	"github.com/stsgate/stsgate/internal/remind"
 )
 
 func TestPathCommits(t *testing.T) {
@@ -27,14 +29,15 @@ func TestPathCommits(t *testing.T) {
 		limit, want int
 	}{{limit: 0, want: 100}, {limit: 3, want: 3}, {limit: 120, want: 120}, {limit: 500, want: 150}}
 	for _, tt := range tests {
-		got, err := e.c.PathCommits(context.Background(), owner, name, "main", path, tt.limit)
+		page, err := e.c.PathCommits(context.Background(), remind.CommitQuery{Owner: owner, Repo: name, Branch: "main", Path: path, Limit: tt.limit})
 		if err != nil {
 			t.Fatal(err)
 		}
+		got := page.Commits
 		if len(got) != tt.want {
 			t.Fatalf("limit %d: %d commits, want %d", tt.limit, len(got), tt.want)
 		}
-		want := ghapi.Commit{SHA: fmt.Sprintf("%040d", 149), Date: now.Add(149 * time.Hour)}
+		want := remind.Commit{SHA: fmt.Sprintf("%040d", 149), Date: now.Add(149 * time.Hour)}
 		if diff := cmp.Diff(want, got[0]); diff != "" {
 			t.Errorf("limit %d: newest commit (-want +got):\n%s", tt.limit, diff)
 		}
@@ -44,11 +47,38 @@ func TestPathCommits(t *testing.T) {
 	if err != nil || string(data) != "version: STSv1\nid: 7\n" {
 		t.Errorf("FileAt = %q, %v", data, err)
 	}
-	if _, err := e.c.PathCommits(context.Background(), owner, name, "gone", path, 0); !errors.Is(err, ghapi.ErrNotFound) {
+	if _, err := e.c.PathCommits(context.Background(), remind.CommitQuery{Owner: owner, Repo: name, Branch: "gone", Path: path}); !errors.Is(err, ghapi.ErrNotFound) {
 		t.Errorf("unknown branch: err = %v, want ErrNotFound", err)
 	}
-	none, err := e.c.PathCommits(context.Background(), owner, name, "", "never.txt", 0)
-	if err != nil || len(none) != 0 {
+	none, err := e.c.PathCommits(context.Background(), remind.CommitQuery{Owner: owner, Repo: name, Path: "never.txt"})
+	if err != nil || len(none.Commits) != 0 {
 		t.Errorf("untouched path = %v, %v; want none", none, err)
+	}
+}
+
+// TestPathCommitsConditional: with the ETag of an earlier answer the list
+// is asked for conditionally; GitHub's 304 means no commit changed it.
+func TestPathCommitsConditional(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	const path = "p.txt"
+	e.repo.AddCommit("main", path, ghfake.Commit{SHA: strings.Repeat("1", 40), Date: now})
+	q := remind.CommitQuery{Owner: owner, Repo: name, Path: path, Limit: 11}
+	first, err := e.c.PathCommits(context.Background(), q)
+	if err != nil || first.ETag == "" || first.NotModified || len(first.Commits) != 1 {
+		t.Fatalf("first = %+v, %v; want one commit and an ETag", first, err)
+	}
+	q.ETag = first.ETag
+	again, err := e.c.PathCommits(context.Background(), q)
+	if err != nil || !again.NotModified || again.ETag != first.ETag || len(again.Commits) != 0 {
+		t.Errorf("unchanged = %+v, %v; want not modified", again, err)
+	}
+	e.repo.AddCommit("main", path, ghfake.Commit{SHA: strings.Repeat("2", 40), Date: now.Add(time.Hour)})
+	changed, err := e.c.PathCommits(context.Background(), q)
+	if err != nil || changed.NotModified || len(changed.Commits) != 2 || changed.ETag == first.ETag {
+		t.Errorf("changed = %+v, %v; want two commits and a new ETag", changed, err)
+	}
+	if got := e.requests(); got[1] != "GET /repos/octo/mail/commits 304" {
+		t.Errorf("requests = %v", got)
 	}
 }

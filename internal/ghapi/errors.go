@@ -4,39 +4,28 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/go-github/v62/github"
+
+	"github.com/stsgate/stsgate/internal/remind"
 )
 
 // ErrNotFound reports that what a read asked for does not exist (HTTP 404
 // on a GET): a file absent at a commit, an unknown label or pull request.
-// Test for it with errors.Is.
-var ErrNotFound = errors.New("not found")
+// It is remind's class, which the gate's readers test for too. Test for it
+// with errors.Is.
+var ErrNotFound = remind.ErrNotFound
 
 // ErrTooLarge reports that a file is larger than the caller's cap; none of
 // it was read. Test for it with errors.Is.
 var ErrTooLarge = errors.New("larger than the cap")
 
-// PermissionError reports that the token may not do an operation: HTTP 403
-// ("Resource not accessible by integration", the read-only token of a fork
-// pull request), 401 (bad credentials), or 404 on a write, which is how
-// GitHub answers a write the token may not make. Test with errors.As.
-type PermissionError struct {
-	Op         string // what was attempted, such as "create issue"
-	Permission string // what the workflow token needs, such as "issues: write"
-	Status     int    // HTTP status: 401, 403 or 404
-	Message    string // GitHub's message
-}
-
-// Error implements error.
-func (e *PermissionError) Error() string {
-	if e.Status == http.StatusUnauthorized {
-		return fmt.Sprintf("ghapi: %s: GitHub rejected the token (HTTP 401 %s)", e.Op, e.Message)
-	}
-	return fmt.Sprintf("ghapi: %s: permission denied (HTTP %d %s); the token needs %q",
-		e.Op, e.Status, e.Message, e.Permission)
-}
+// PermissionError reports that the token may not do an operation; it is
+// remind's class (the consumer owns it), returned for every caller. Test
+// with errors.As.
+type PermissionError = remind.PermissionError
 
 // RateLimitError reports a rate limit that did not lift within the retry
 // budget (Retry.MaxAttempts, Retry.MaxWait). Test with errors.As.
@@ -105,6 +94,18 @@ func (c call) status(resp *github.ErrorResponse) error {
 			e.Reset, _ = resetTime(resp.Response.Header)
 		}
 		return e
+	case code == http.StatusForbidden && hasErrorCode(resp, "too_large"):
+		// GitHub's contents API refuses files over 100 MB with 403 and the
+		// error code too_large: a size, not a permission.
+		return fmt.Errorf("ghapi: %s: %s: %w", c.op, resp.Message, ErrTooLarge)
+	case code == http.StatusGone && strings.Contains(resp.Message, "disabled"):
+		// 410 "Issues are disabled for this repo" (issues/create).
+		return fmt.Errorf("ghapi: %s: %w", c.op, remind.ErrIssuesDisabled)
+	case code == http.StatusConflict && strings.Contains(resp.Message, "empty"):
+		// 409 "Git Repository is empty." (repos/list-commits).
+		return fmt.Errorf("ghapi: %s: %w", c.op, remind.ErrEmptyRepository)
+	case code >= 300 && code < 400:
+		return c.moved(resp)
 	case code == http.StatusUnauthorized || code == http.StatusForbidden,
 		code == http.StatusNotFound && c.write:
 		return &PermissionError{Op: c.op, Permission: c.permission, Status: code, Message: resp.Message}
@@ -112,4 +113,24 @@ func (c call) status(resp *github.ErrorResponse) error {
 		return fmt.Errorf("ghapi: %s: %w", c.op, ErrNotFound)
 	}
 	return nil
+}
+
+// hasErrorCode reports whether resp lists an error with code.
+func hasErrorCode(resp *github.ErrorResponse, code string) bool {
+	for _, e := range resp.Errors {
+		if e.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// moved describes a redirect the client did not follow: a write to a
+// repository that was renamed or transferred (GitHub answers 301). Reads
+// follow redirects; a write is never replayed, since Go's client would
+// resend a redirected PATCH or POST as a GET.
+func (c call) moved(resp *github.ErrorResponse) error {
+	to := resp.Response.Header.Get("Location")
+	return fmt.Errorf("ghapi: %s: the repository was renamed or moved (HTTP %d to %s), so nothing was written; run the workflow in the repository under its new name",
+		c.op, resp.Response.StatusCode, to)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stsgate/stsgate/internal/ghapi"
 	"github.com/stsgate/stsgate/internal/ghapi/ghfake"
+	"github.com/stsgate/stsgate/internal/remind"
 )
 
 // TestListIssuesPages lists 250 labelled issues over three pages, leaving
@@ -53,19 +54,19 @@ func TestIssueRoundTrip(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	ctx := context.Background()
-	created, err := e.c.CreateIssue(ctx, owner, name, ghapi.NewIssue{Title: "MTA-STS testing since 2026-10-01", Body: "<!-- stsgate:domain=example.com -->\nbody", Labels: []string{"mta-sts"}})
+	created, err := e.c.CreateIssue(ctx, owner, name, remind.NewIssue{Title: "MTA-STS testing since 2026-10-01", Body: "<!-- stsgate:domain=example.com -->\nbody", Labels: []string{"mta-sts"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ghapi.Issue{Number: 1, Title: "MTA-STS testing since 2026-10-01", Body: "<!-- stsgate:domain=example.com -->\nbody",
+	want := remind.TrackedIssue{Number: 1, Title: "MTA-STS testing since 2026-10-01", Body: "<!-- stsgate:domain=example.com -->\nbody",
 		State: "open", Labels: []string{"mta-sts"}, Author: ghfake.DefaultLogin, CreatedAt: now, UpdatedAt: now}
 	if diff := cmp.Diff(want, created, cmp.FilterPath(isURL, cmp.Ignore())); diff != "" {
 		t.Errorf("CreateIssue (-want +got):\n%s", diff)
 	}
-	if _, err := e.c.CreateComment(ctx, owner, name, 1, "still in testing"); err != nil {
+	if err := e.c.CreateComment(ctx, owner, name, 1, "still in testing"); err != nil {
 		t.Fatal(err)
 	}
-	closed, err := e.c.EditIssue(ctx, owner, name, 1, ghapi.IssueEdit{Body: ptr("new body"), State: ptr("closed"), StateReason: ptr("not_planned")})
+	closed, err := e.c.EditIssue(ctx, owner, name, 1, remind.IssueEdit{Body: ptr("new body"), State: ptr("closed"), StateReason: ptr("not_planned")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,13 +86,12 @@ func TestIssueRoundTrip(t *testing.T) {
 	if err != nil || got.ClosedBy != ghfake.DefaultLogin {
 		t.Errorf("GetIssue = %+v, %v; want ClosedBy %s", got, err, ghfake.DefaultLogin)
 	}
-	reopened, err := e.c.EditIssue(ctx, owner, name, 1, ghapi.IssueEdit{State: ptr("open")})
+	reopened, err := e.c.EditIssue(ctx, owner, name, 1, remind.IssueEdit{State: ptr("open")})
 	if err != nil || reopened.State != "open" || reopened.StateReason != "reopened" || !reopened.ClosedAt.IsZero() {
 		t.Errorf("reopen = %+v, %v", reopened, err)
 	}
-	comments, err := e.c.ListComments(ctx, owner, name, 1)
-	if err != nil || len(comments) != 1 || comments[0].Body != "still in testing" || comments[0].Author != ghfake.DefaultLogin {
-		t.Errorf("ListComments = %+v, %v", comments, err)
+	if is, _ := e.repo.Issue(1); len(is.Comments) != 1 || is.Comments[0].Body != "still in testing" || is.Comments[0].Author != ghfake.DefaultLogin {
+		t.Errorf("comments = %+v", is.Comments)
 	}
 }
 
@@ -109,13 +109,13 @@ func TestWritesWithoutPermission(t *testing.T) {
 	e.srv.SetReadOnly(true)
 	ctx := context.Background()
 	writes := map[string]func() error{
-		"create": func() error { _, err := e.c.CreateIssue(ctx, owner, name, ghapi.NewIssue{Title: "t"}); return err },
+		"create": func() error { _, err := e.c.CreateIssue(ctx, owner, name, remind.NewIssue{Title: "t"}); return err },
 		"edit": func() error {
-			_, err := e.c.EditIssue(ctx, owner, name, n, ghapi.IssueEdit{Title: ptr("x")})
+			_, err := e.c.EditIssue(ctx, owner, name, n, remind.IssueEdit{Title: ptr("x")})
 			return err
 		},
-		"comment": func() error { _, err := e.c.CreateComment(ctx, owner, name, n, "hi"); return err },
-		"label":   func() error { _, err := e.c.EnsureLabel(ctx, owner, name, ghapi.Label{Name: "new"}); return err },
+		"comment": func() error { return e.c.CreateComment(ctx, owner, name, n, "hi") },
+		"label":   func() error { _, err := e.c.EnsureLabel(ctx, owner, name, remind.Label{Name: "new"}); return err },
 	}
 	for op, write := range writes {
 		err := write()
@@ -138,7 +138,7 @@ func TestWritesWithoutPermission(t *testing.T) {
 func TestWriteNotFound(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	_, err := e.c.EditIssue(context.Background(), owner, name, 42, ghapi.IssueEdit{Title: ptr("x")})
+	_, err := e.c.EditIssue(context.Background(), owner, name, 42, remind.IssueEdit{Title: ptr("x")})
 	var perm *ghapi.PermissionError
 	if !asPermission(err, &perm) || perm.Status != http.StatusNotFound {
 		t.Errorf("err = %v, want a 404 *PermissionError", err)

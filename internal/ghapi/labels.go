@@ -7,14 +7,9 @@ import (
 	"net/http"
 
 	"github.com/google/go-github/v62/github"
-)
 
-// Label is a repository label to ensure.
-type Label struct {
-	Name        string
-	Color       string // six hex digits without '#'; empty lets GitHub choose
-	Description string
-}
+	"github.com/stsgate/stsgate/internal/remind"
+)
 
 // EnsureLabel makes sure label exists in owner/repo: it reads it and creates
 // it when missing. created reports whether this call created it. A token
@@ -22,7 +17,7 @@ type Label struct {
 // turns into a warning (github-actions.md §3.3: creating labels with
 // GITHUB_TOKEN fails in some repositories). Needs "issues: write" to
 // create.
-func (c *Client) EnsureLabel(ctx context.Context, owner, repo string, label Label) (created bool, err error) {
+func (c *Client) EnsureLabel(ctx context.Context, owner, repo string, label remind.Label) (created bool, err error) {
 	get := call{op: fmt.Sprintf("read label %q", label.Name), permission: "issues: read"}
 	_, _, err = c.api().Issues.GetLabel(ctx, owner, repo, label.Name)
 	switch err = get.wrap(err); {
@@ -43,7 +38,7 @@ func (c *Client) EnsureLabel(ctx context.Context, owner, repo string, label Labe
 }
 
 // labelRequest converts label for go-github, leaving empty fields out.
-func labelRequest(label Label) *github.Label {
+func labelRequest(label remind.Label) *github.Label {
 	l := &github.Label{Name: &label.Name}
 	if label.Color != "" {
 		l.Color = &label.Color

@@ -10,11 +10,12 @@ import (
 
 	"github.com/stsgate/stsgate/internal/ghapi"
 	"github.com/stsgate/stsgate/internal/ghapi/ghfake"
+	"github.com/stsgate/stsgate/internal/remind"
 )
 
 func TestEnsureLabel(t *testing.T) {
 	t.Parallel()
-	label := ghapi.Label{Name: "mta-sts", Color: "0e8a16", Description: "stsgate reminders"}
+	label := remind.Label{Name: "mta-sts", Color: "0e8a16", Description: "stsgate reminders"}
 	tests := []struct {
 		name        string
 		seed        func(e env)

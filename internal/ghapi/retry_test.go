@@ -12,6 +12,7 @@ import (
 
 	"github.com/stsgate/stsgate/internal/ghapi"
 	"github.com/stsgate/stsgate/internal/ghapi/ghfake"
+	"github.com/stsgate/stsgate/internal/remind"
 )
 
 const issuesPath = "/repos/octo/mail/issues"
@@ -75,7 +76,7 @@ func TestRetry(t *testing.T) {
 func issueCall(e env, method string) error {
 	ctx := context.Background()
 	if method == "POST" {
-		_, err := e.c.CreateIssue(ctx, owner, name, ghapi.NewIssue{Title: "t", Labels: []string{"mta-sts"}})
+		_, err := e.c.CreateIssue(ctx, owner, name, remind.NewIssue{Title: "t", Labels: []string{"mta-sts"}})
 		return err
 	}
 	_, err := e.c.ListIssues(ctx, owner, name, "mta-sts")

@@ -12,28 +12,22 @@ import (
 	"strings"
 
 	"github.com/google/go-github/v62/github"
-)
 
-// User is a GitHub account: a person's ("User") or a GitHub App's bot
-// ("Bot", with a login such as github-actions[bot]).
-type User struct {
-	Login string
-	ID    int64  // 0 when unknown (Viewer)
-	Type  string // "User" or "Bot"; "" when unknown (Viewer)
-}
+	"github.com/stsgate/stsgate/internal/remind"
+)
 
 // AuthenticatedUser returns the token's account (GET /user). A personal
 // access token has one. The Actions GITHUB_TOKEN and every other GitHub
 // App installation token are refused with 403 "Resource not accessible
 // by integration", a *PermissionError: they act as the app's bot, which
 // Viewer names. Needs no permission.
-func (c *Client) AuthenticatedUser(ctx context.Context) (User, error) {
+func (c *Client) AuthenticatedUser(ctx context.Context) (remind.User, error) {
 	k := call{op: "read the token's account", permission: "a personal access token"}
 	u, _, err := c.api().Users.Get(ctx, "")
 	if err != nil {
-		return User{}, k.wrap(err)
+		return remind.User{}, k.wrap(err)
 	}
-	return User{Login: u.GetLogin(), ID: u.GetID(), Type: u.GetType()}, nil
+	return remind.User{Login: u.GetLogin(), ID: u.GetID(), Type: u.GetType()}, nil
 }
 
 // viewerQuery asks GraphQL for the token's login.
@@ -48,7 +42,7 @@ const maxGraphQLAnswer = 1 << 20
 // "<app-slug>[bot]" for a GitHub App's token. REST has no call that does
 // (GET /app needs the app's own JWT, and GET /installation/repositories
 // names repositories, not the app). Only Login is set.
-func (c *Client) Viewer(ctx context.Context) (User, error) {
+func (c *Client) Viewer(ctx context.Context) (remind.User, error) {
 	k := call{op: "read the token's account (GraphQL viewer)", permission: "a valid token"}
 	var answer struct {
 		Data struct {
@@ -61,15 +55,15 @@ func (c *Client) Viewer(ctx context.Context) (User, error) {
 		} `json:"errors"`
 	}
 	if err := c.graphQL(ctx, viewerQuery, &answer); err != nil {
-		return User{}, k.wrap(err)
+		return remind.User{}, k.wrap(err)
 	}
 	switch {
 	case len(answer.Errors) > 0:
-		return User{}, fmt.Errorf("ghapi: %s: %s", k.op, answer.Errors[0].Message)
+		return remind.User{}, fmt.Errorf("ghapi: %s: %s", k.op, answer.Errors[0].Message)
 	case answer.Data.Viewer.Login == "":
-		return User{}, fmt.Errorf("ghapi: %s: the answer names no login", k.op)
+		return remind.User{}, fmt.Errorf("ghapi: %s: the answer names no login", k.op)
 	}
-	return User{Login: answer.Data.Viewer.Login}, nil
+	return remind.User{Login: answer.Data.Viewer.Login}, nil
 }
 
 // graphQL posts query to the GraphQL endpoint and decodes the answer into

@@ -1,17 +1,16 @@
-package remind
+package remind_test
 
 import (
 	"context"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stsgate/stsgate/internal/diag"
-	"github.com/stsgate/stsgate/internal/ghapi"
 	"github.com/stsgate/stsgate/internal/ghapi/ghfake"
+	. "github.com/stsgate/stsgate/internal/remind"
 )
 
 // issueLines describes the repository's issues as "#1 open mallory", one
@@ -203,42 +202,5 @@ func TestSyncIdentityOnce(t *testing.T) {
 	want := []string{"GET /user 403", "POST /api/graphql 200"}
 	if diff := cmp.Diff(want, e.identityRequests()); diff != "" {
 		t.Errorf("identity requests (-want +got):\n%s", diff)
-	}
-}
-
-// TestPlanOwnIssuesOnly: Plan adopts only the issues of opts.BotLogin,
-// and a close as not planned by a person still snoozes the own issue.
-func TestPlanOwnIssuesOnly(t *testing.T) {
-	t.Parallel()
-	ready := Desired(readyState(), Hidden{})
-	blocked := Desired(with(readyState(), func(s *State) { s.Window = dirtyWindow() }), Hidden{})
-	by := func(author string, is ghapi.Issue) ghapi.Issue { is.Author = author; return is }
-	open := func(n int) ghapi.Issue { return issueFor(n, ready, "open", "", "", time.Time{}) }
-	notPlanned := func(n int) ghapi.Issue {
-		return issueFor(n, ready, "closed", "not_planned", "alice", now.AddDate(0, 0, -1))
-	}
-	tests := []struct {
-		name     string
-		want     Issue
-		existing []ghapi.Issue
-		writes   []Action
-	}{
-		{"forged open: create", blocked, []ghapi.Issue{by("mallory", open(1))}, []Action{ActionCreate}},
-		{"forged not planned: create", blocked, []ghapi.Issue{by("mallory", notPlanned(1))}, []Action{ActionCreate}},
-		{"forged older open: no duplicate", ready, []ghapi.Issue{by("mallory", open(1)), open(2)}, nil},
-		{"own not planned by a triager: snoozed", blocked, []ghapi.Issue{notPlanned(1)}, nil},
-		{"login compared without case", ready, []ghapi.Issue{by("GitHub-Actions[bot]", open(1))}, nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			var got []Action
-			for _, w := range Plan(tc.want, tc.existing, PlanOptions{Now: now}) {
-				got = append(got, w.Action)
-			}
-			if diff := cmp.Diff(tc.writes, got); diff != "" {
-				t.Errorf("Plan actions (-want +got):\n%s", diff)
-			}
-		})
 	}
 }

@@ -50,7 +50,7 @@ func Desired(s State, prior Hidden) Issue {
 // and, where the steps need one, a suggested new id, both kept from prior
 // while the kind is unchanged and the id unused.
 func hiddenFor(s State, kind Kind, prior Hidden) Hidden {
-	h := Hidden{Version: stateVersion, State: kind, Since: s.Now.Truncate(time.Second)}
+	h := Hidden{Version: stateVersion, State: kind, Since: s.Now.Truncate(time.Second), History: s.history}
 	same := prior.State == kind
 	if same && !prior.Since.IsZero() {
 		h.Since = prior.Since

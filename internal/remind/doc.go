@@ -12,7 +12,7 @@
 //   - Plan compares the wanted issue with the issues found by label and
 //     hidden marker and returns the writes: create, edit, reopen, close,
 //     each with the comment that goes with a state change.
-//   - Sync lists, plans and applies through IssueAPI, which *ghapi.Client
+//   - Sync lists, plans and applies through IssueTracker, which ghapi
 //     implements, within a bound on writes; a denied permission becomes a
 //     warning, never an error.
 //   - TestingSince reads, with a bounded number of API calls, since when
@@ -47,14 +47,18 @@
 //     or as a duplicate; it gets one notice per run, and the domain's
 //     issue is kept or opened as if it did not exist.
 //   - An issue of its own that a person (anyone with triage rights)
-//     closed as "not planned" snoozes the domain for snooze_days from its
-//     closed_at; one a person closed as "completed"
+//     closed as "not planned" or as a duplicate snoozes the domain for
+//     snooze_days from its closed_at; one a person closed as "completed"
 //     while the problem remains is reopened on the next run (the body says
 //     how to snooze instead).
 //   - The issue title and body belong to stsgate: they are rewritten
 //     whenever their content changes. Discussion goes in comments.
 //   - The suggested new id is kept in the hidden state while the kind stays
 //     the same and the id is unused, so reruns do not rewrite the body.
+//   - Issues turned off (410 Gone) are one warning, and the run passes.
+//     A label GitHub dropped (a token without push access) is a warning,
+//     and the marked issue without it is found by its creator, so that no
+//     run opens a second one.
 //
 // The package does not fetch reports, query DNS or fetch policies; the
 // checks do, and State carries their outcome.

@@ -25,6 +25,8 @@ func FuzzParseState(f *testing.F) {
 		`<!-- stsgate:state {"v":1,"state":"ready","since":"9999-12-31T23:59:59-23:59"} -->`,
 		"<!-- stsgate:state {\"v\":1,\"state\":\"quiet\",\"since\":null} -->\r\n",
 		`<!-- stsgate:state null -->`,
+		`<!-- stsgate:state {"v":1,"state":"ready","since":"2026-11-28T10:30:00Z","history":{"since":"2026-10-01T09:00:00.5+02:00","at_least":true,"etag":"W/\"0a1b\"","read":"2026-11-28T10:30:00Z"}} -->`,
+		`<!-- stsgate:state {"v":1,"state":"blocked","since":"2026-11-28T10:30:00Z","history":{"since":"2026-10-01T09:00:00Z","read":null}} -->`,
 	} {
 		f.Add(s)
 	}

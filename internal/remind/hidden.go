@@ -31,6 +31,31 @@ type Hidden struct {
 	State   Kind      `json:"state"`
 	Since   time.Time `json:"since"`            // when the domain entered State
 	NewID   string    `json:"new_id,omitempty"` // the suggested new _mta-sts id
+	// History caches the testing-since read from the policy's commit
+	// history, so that a later run need not read it again (see
+	// applier.testingSince).
+	History *HistoryCache `json:"history,omitempty"`
+}
+
+// HistoryCache is what one run learnt from a policy's commit history.
+type HistoryCache struct {
+	Since   time.Time `json:"since"`              // the testing-since it gave
+	AtLeast bool      `json:"at_least,omitempty"` // the history was cut at its bound
+	ETag    string    `json:"etag,omitempty"`     // of the commit list, for a conditional request
+	Read    time.Time `json:"read"`               // when it was read
+}
+
+// maxETag bounds a cached ETag; GitHub's are W/"<64 hex>".
+const maxETag = 100
+
+// valid reports a usable cache.
+func (c *HistoryCache) valid() bool {
+	return c != nil && !c.Since.IsZero() && !c.Read.IsZero() && len(c.ETag) <= maxETag
+}
+
+// since is the cached answer.
+func (c *HistoryCache) since() Since {
+	return Since{Time: c.Since.UTC(), Source: SinceCommits, AtLeast: c.AtLeast}
 }
 
 // Marker returns the hidden line that identifies the issue of domain:
@@ -106,6 +131,12 @@ func decodeState(raw string) (Hidden, bool) {
 	h.Since = h.Since.UTC().Truncate(time.Second)
 	if !validID(h.NewID) {
 		h.NewID = ""
+	}
+	if !h.History.valid() {
+		h.History = nil
+	} else {
+		h.History.Since = h.History.Since.UTC().Truncate(time.Second)
+		h.History.Read = h.History.Read.UTC().Truncate(time.Second)
 	}
 	return h, true
 }

@@ -8,19 +8,7 @@ import (
 	"net/http"
 
 	"github.com/stsgate/stsgate/internal/diag"
-	"github.com/stsgate/stsgate/internal/ghapi"
 )
-
-// IdentityAPI looks up the token's own account; *ghapi.Client implements
-// it.
-type IdentityAPI interface {
-	// AuthenticatedUser is GET /user: a personal access token's account,
-	// a *ghapi.PermissionError (403) for an installation token.
-	AuthenticatedUser(ctx context.Context) (ghapi.User, error)
-	// Viewer is GraphQL's viewer, which names installation tokens' bots
-	// too.
-	Viewer(ctx context.Context) (ghapi.User, error)
-}
 
 // identify sets BotLogin, unless given, to the login the token writes as,
 // once per run. GET /user answers for a personal access token. The
@@ -41,9 +29,9 @@ func (a *applier) identify(ctx context.Context) error {
 		a.opts.BotLogin = u.Login
 		return nil
 	}
-	var perm *ghapi.PermissionError
+	var perm *PermissionError
 	switch {
-	case err == nil, errors.Is(err, ghapi.ErrNotFound):
+	case err == nil, errors.Is(err, ErrNotFound):
 	case !errors.As(err, &perm):
 		return fmt.Errorf("remind: %w", err)
 	case perm.Status == http.StatusUnauthorized:
@@ -71,7 +59,7 @@ func assumedLogin(userErr, viewerErr error) diag.Diagnostic {
 // noticeForeign reports, once per run each, the issues that carry the
 // marker of domain but were opened by another account: they were left
 // alone.
-func (a *applier) noticeForeign(domain string, foreign []ghapi.Issue) {
+func (a *applier) noticeForeign(domain string, foreign []TrackedIssue) {
 	for _, is := range foreign {
 		if a.noticed[is.Number] {
 			continue
@@ -89,7 +77,7 @@ func (a *applier) noticeForeign(domain string, foreign []ghapi.Issue) {
 // briefly describes a lookup's failure: the status and message of a
 // refusal, else the error.
 func briefly(err error) string {
-	var perm *ghapi.PermissionError
+	var perm *PermissionError
 	switch {
 	case err == nil:
 		return "no login in the answer"

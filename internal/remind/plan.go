@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/stsgate/stsgate/internal/ghapi"
 )
 
 // Action is what a write does to an issue.
@@ -84,16 +82,16 @@ func (o PlanOptions) withDefaults() PlanOptions {
 }
 
 // Marked returns the issues among all that carry domain's marker, by
-// number. The caller lists them by label (ghapi.ListIssues), so each has
+// number. The caller lists them by label (IssueTracker.ListIssues), so each has
 // the label too.
-func Marked(all []ghapi.Issue, domain string) []ghapi.Issue {
-	var out []ghapi.Issue
+func Marked(all []TrackedIssue, domain string) []TrackedIssue {
+	var out []TrackedIssue
 	for _, is := range all {
 		if HasMarker(is.Body, domain) {
 			out = append(out, is)
 		}
 	}
-	slices.SortFunc(out, func(a, b ghapi.Issue) int { return a.Number - b.Number })
+	slices.SortFunc(out, func(a, b TrackedIssue) int { return a.Number - b.Number })
 	return out
 }
 
@@ -104,7 +102,7 @@ func Marked(all []ghapi.Issue, domain string) []ghapi.Issue {
 // the domain's issue: its author could otherwise silence the reminders or
 // get the real issue closed as a duplicate (DESIGN §1.11). Logins are
 // compared without case, as GitHub does.
-func ownIssues(marked []ghapi.Issue, login string) (own, foreign []ghapi.Issue) {
+func ownIssues(marked []TrackedIssue, login string) (own, foreign []TrackedIssue) {
 	for _, is := range marked {
 		if strings.EqualFold(is.Author, login) {
 			own = append(own, is)
@@ -118,7 +116,7 @@ func ownIssues(marked []ghapi.Issue, login string) (own, foreign []ghapi.Issue) 
 // Kept returns the issue a domain keeps among its marked issues: the
 // lowest-numbered open one, else the lowest-numbered one; nil when there
 // are none. Lowest wins so that racing runs agree on which to keep.
-func Kept(marked []ghapi.Issue) *ghapi.Issue {
+func Kept(marked []TrackedIssue) *TrackedIssue {
 	for i := range marked {
 		if marked[i].State == "open" {
 			return &marked[i]
@@ -133,7 +131,7 @@ func Kept(marked []ghapi.Issue) *ghapi.Issue {
 // Plan returns the writes that bring the issues of want.Domain to want.
 // existing is every issue listed by label; those of other domains, and
 // those opts.BotLogin did not open, are ignored. Plan is pure.
-func Plan(want Issue, existing []ghapi.Issue, opts PlanOptions) []Write {
+func Plan(want Issue, existing []TrackedIssue, opts PlanOptions) []Write {
 	opts = opts.withDefaults()
 	marked, _ := ownIssues(Marked(existing, want.Domain), opts.BotLogin)
 	kept := Kept(marked)
@@ -147,7 +145,7 @@ func Plan(want Issue, existing []ghapi.Issue, opts PlanOptions) []Write {
 // Duplicates plans the closing of every open marked issue but the kept
 // one, each as completed with a comment linking the kept issue. The
 // caller passes only its own issues (see Plan).
-func Duplicates(domain string, marked []ghapi.Issue) []Write {
+func Duplicates(domain string, marked []TrackedIssue) []Write {
 	kept := Kept(marked)
 	var writes []Write
 	for _, is := range marked {
@@ -161,12 +159,18 @@ func Duplicates(domain string, marked []ghapi.Issue) []Write {
 	return writes
 }
 
-// snoozed reports a person's "closed as not planned" within SnoozeDays of
-// its closed_at. The bot never closes as not planned; a close with an
-// unknown closer (ClosedBy empty, as in list answers) counts as a person's.
-func snoozed(marked []ghapi.Issue, opts PlanOptions) bool {
+// snoozes reports a close reason that snoozes the domain when a person
+// chose it: "not planned", and "duplicate", which says the same (another
+// issue tracks it) and is no reason to reopen.
+func snoozes(reason string) bool { return reason == "not_planned" || reason == "duplicate" }
+
+// snoozed reports a person's "closed as not planned" (or as a duplicate)
+// within SnoozeDays of its closed_at. The bot closes only as completed; a
+// close with an unknown closer (ClosedBy empty, as in list answers) counts
+// as a person's.
+func snoozed(marked []TrackedIssue, opts PlanOptions) bool {
 	for _, is := range marked {
-		if is.State != "closed" || is.StateReason != "not_planned" || strings.EqualFold(is.ClosedBy, opts.BotLogin) {
+		if is.State != "closed" || !snoozes(is.StateReason) || strings.EqualFold(is.ClosedBy, opts.BotLogin) {
 			continue
 		}
 		until := is.ClosedAt.Add(time.Duration(opts.SnoozeDays) * 24 * time.Hour)
@@ -178,7 +182,7 @@ func snoozed(marked []ghapi.Issue, opts PlanOptions) bool {
 }
 
 // reconcile plans the one write, if any, that brings kept to want.
-func reconcile(want Issue, kept *ghapi.Issue, snooze bool, opts PlanOptions) (Write, bool) {
+func reconcile(want Issue, kept *TrackedIssue, snooze bool, opts PlanOptions) (Write, bool) {
 	switch {
 	case want.Kind == KindResolved:
 		return closeResolved(want, kept)
@@ -199,7 +203,7 @@ func reconcile(want Issue, kept *ghapi.Issue, snooze bool, opts PlanOptions) (Wr
 }
 
 // closeResolved closes an open issue on resolution, with the final body.
-func closeResolved(want Issue, kept *ghapi.Issue) (Write, bool) {
+func closeResolved(want Issue, kept *TrackedIssue) (Write, bool) {
 	if kept == nil || kept.State != "open" {
 		return Write{}, false
 	}
@@ -210,7 +214,7 @@ func closeResolved(want Issue, kept *ghapi.Issue) (Write, bool) {
 // closeFixed closes an open drift or TLS-RPT issue once its problem is
 // gone and nothing else needs doing; any other issue, such as a reminder
 // about stale testing mode, is left as it is while the domain is quiet.
-func closeFixed(want Issue, kept *ghapi.Issue) (Write, bool) {
+func closeFixed(want Issue, kept *TrackedIssue) (Write, bool) {
 	if kept == nil || kept.State != "open" || want.Change == "" {
 		return Write{}, false
 	}
@@ -224,7 +228,7 @@ func closeFixed(want Issue, kept *ghapi.Issue) (Write, bool) {
 
 // updateOpen edits an open issue whose content changed, with a comment when
 // its kind changed.
-func updateOpen(want Issue, kept *ghapi.Issue) (Write, bool) {
+func updateOpen(want Issue, kept *TrackedIssue) (Write, bool) {
 	if kept.Title == want.Title && sameBody(kept.Body, want.Body) {
 		return Write{}, false
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/stsgate/stsgate/internal/ghapi"
 	"github.com/stsgate/stsgate/internal/policy"
 )
 
@@ -19,8 +18,8 @@ type planned struct {
 }
 
 // issueFor returns an existing issue of the domain holding want's content.
-func issueFor(n int, want Issue, state, reason, closedBy string, closedAt time.Time) ghapi.Issue {
-	return ghapi.Issue{Number: n, Title: want.Title, Body: want.Body, State: state, StateReason: reason,
+func issueFor(n int, want Issue, state, reason, closedBy string, closedAt time.Time) TrackedIssue {
+	return TrackedIssue{Number: n, Title: want.Title, Body: want.Body, State: state, StateReason: reason,
 		Labels: []string{"mta-sts"}, Author: DefaultBotLogin, ClosedBy: closedBy, ClosedAt: closedAt}
 }
 
@@ -36,60 +35,64 @@ func TestPlan(t *testing.T) {
 	drift := Desired(with(readyState(), func(s *State) { s.LiveID = "" }), Hidden{})
 	noTLSRPT := Desired(with(readyState(), func(s *State) { s.TLSRPT = false }), Hidden{})
 	noPolicy := Desired(with(readyState(), func(s *State) { s.RepoMode = "" }), Hidden{})
-	open := func(n int, is Issue) ghapi.Issue { return issueFor(n, is, "open", "", "", time.Time{}) }
-	closed := func(n int, is Issue, reason, by string, ago time.Duration) ghapi.Issue {
+	open := func(n int, is Issue) TrackedIssue { return issueFor(n, is, "open", "", "", time.Time{}) }
+	closed := func(n int, is Issue, reason, by string, ago time.Duration) TrackedIssue {
 		return issueFor(n, is, "closed", reason, by, now.Add(-ago))
 	}
 	day := 24 * time.Hour
 	tests := []struct {
 		name     string
 		want     Issue
-		existing []ghapi.Issue
+		existing []TrackedIssue
 		writes   []planned
 	}{
 		{"none, ready: create", ready, nil, []planned{{ActionCreate, 0, ""}}},
-		{"same content: nothing", ready, []ghapi.Issue{open(1, ready)}, nil},
-		{"CRLF body: nothing", ready, []ghapi.Issue{func() ghapi.Issue {
+		{"same content: nothing", ready, []TrackedIssue{open(1, ready)}, nil},
+		{"CRLF body: nothing", ready, []TrackedIssue{func() TrackedIssue {
 			is := open(1, ready)
 			is.Body = strings.ReplaceAll(is.Body, "\n", "\r\n")
 			return is
 		}()}, nil},
-		{"content changed, same kind: edit, no comment", readyLater, []ghapi.Issue{open(1, ready)}, []planned{{ActionEdit, 1, ""}}},
-		{"kind changed: edit with a comment", blocked, []ghapi.Issue{open(1, ready)},
+		{"content changed, same kind: edit, no comment", readyLater, []TrackedIssue{open(1, ready)}, []planned{{ActionEdit, 1, ""}}},
+		{"kind changed: edit with a comment", blocked, []TrackedIssue{open(1, ready)},
 			[]planned{{ActionEdit, 1, "State changed from **ready** to **blocked**"}}},
-		{"hidden state unreadable: edit, no comment", blocked, []ghapi.Issue{func() ghapi.Issue {
+		{"hidden state unreadable: edit, no comment", blocked, []TrackedIssue{func() TrackedIssue {
 			is := open(1, ready)
 			is.Body = Marker(domain) + "\nedited by hand"
 			return is
 		}()}, []planned{{ActionEdit, 1, ""}}},
-		{"resolved: close with a comment", resolved, []ghapi.Issue{open(1, ready)}, []planned{{ActionClose, 1, "enforces its policy"}}},
-		{"resolved, already closed: nothing", resolved, []ghapi.Issue{closed(1, ready, "completed", DefaultBotLogin, day)}, nil},
+		{"resolved: close with a comment", resolved, []TrackedIssue{open(1, ready)}, []planned{{ActionClose, 1, "enforces its policy"}}},
+		{"resolved, already closed: nothing", resolved, []TrackedIssue{closed(1, ready, "completed", DefaultBotLogin, day)}, nil},
 		{"resolved, no issue: nothing", resolved, nil, nil},
-		{"problem returns: reopen", blocked, []ghapi.Issue{closed(1, resolved, "completed", DefaultBotLogin, day)},
+		{"problem returns: reopen", blocked, []TrackedIssue{closed(1, resolved, "completed", DefaultBotLogin, day)},
 			[]planned{{ActionReopen, 1, "Reopened by stsgate."}}},
-		{"closed as completed by a person: reopen", blocked, []ghapi.Issue{closed(1, ready, "completed", "alice", day)},
+		{"closed as completed by a person: reopen", blocked, []TrackedIssue{closed(1, ready, "completed", "alice", day)},
 			[]planned{{ActionReopen, 1, "Reopened"}}},
-		{"not planned by a person: snoozed", blocked, []ghapi.Issue{closed(1, ready, "not_planned", "alice", 29*day)}, nil},
-		{"not planned, closer unknown: snoozed", blocked, []ghapi.Issue{closed(1, ready, "not_planned", "", day)}, nil},
-		{"snooze over: reopen", blocked, []ghapi.Issue{closed(1, ready, "not_planned", "alice", 31*day)},
+		{"not planned by a person: snoozed", blocked, []TrackedIssue{closed(1, ready, "not_planned", "alice", 29*day)}, nil},
+		{"not planned, closer unknown: snoozed", blocked, []TrackedIssue{closed(1, ready, "not_planned", "", day)}, nil},
+		{"snooze over: reopen", blocked, []TrackedIssue{closed(1, ready, "not_planned", "alice", 31*day)},
 			[]planned{{ActionReopen, 1, "Reopened"}}},
-		{"not planned by the bot: reopen", blocked, []ghapi.Issue{closed(1, ready, "not_planned", DefaultBotLogin, day)},
+		{"duplicate by a person: snoozed", blocked, []TrackedIssue{closed(1, ready, "duplicate", "alice", 29*day)}, nil},
+		{"duplicate, closer unknown: snoozed", blocked, []TrackedIssue{closed(1, ready, "duplicate", "", day)}, nil},
+		{"duplicate, snooze over: reopen", blocked, []TrackedIssue{closed(1, ready, "duplicate", "alice", 31*day)},
 			[]planned{{ActionReopen, 1, "Reopened"}}},
-		{"snoozed issue reopened by a person: update", blocked, []ghapi.Issue{open(1, ready), closed(2, ready, "not_planned", "alice", day)},
+		{"not planned by the bot: reopen", blocked, []TrackedIssue{closed(1, ready, "not_planned", DefaultBotLogin, day)},
+			[]planned{{ActionReopen, 1, "Reopened"}}},
+		{"snoozed issue reopened by a person: update", blocked, []TrackedIssue{open(1, ready), closed(2, ready, "not_planned", "alice", day)},
 			[]planned{{ActionEdit, 1, "to **blocked**"}}},
-		{"quiet, open reminder: left alone", quiet, []ghapi.Issue{open(1, ready)}, nil},
-		{"quiet, open drift issue: closed as fixed", quiet, []ghapi.Issue{open(1, drift)}, []planned{{ActionClose, 1, "**Fixed:**"}}},
-		{"quiet, open TLS-RPT issue: closed as fixed", quiet, []ghapi.Issue{open(1, noTLSRPT)}, []planned{{ActionClose, 1, "publishes a TLS-RPT record"}}},
-		{"no policy, open drift issue: left alone", noPolicy, []ghapi.Issue{open(1, drift)}, nil},
-		{"quiet, closed issue: left alone", quiet, []ghapi.Issue{closed(1, ready, "completed", DefaultBotLogin, day)}, nil},
+		{"quiet, open reminder: left alone", quiet, []TrackedIssue{open(1, ready)}, nil},
+		{"quiet, open drift issue: closed as fixed", quiet, []TrackedIssue{open(1, drift)}, []planned{{ActionClose, 1, "**Fixed:**"}}},
+		{"quiet, open TLS-RPT issue: closed as fixed", quiet, []TrackedIssue{open(1, noTLSRPT)}, []planned{{ActionClose, 1, "publishes a TLS-RPT record"}}},
+		{"no policy, open drift issue: left alone", noPolicy, []TrackedIssue{open(1, drift)}, nil},
+		{"quiet, closed issue: left alone", quiet, []TrackedIssue{closed(1, ready, "completed", DefaultBotLogin, day)}, nil},
 		{"quiet, none: nothing", quiet, nil, nil},
-		{"unknown: left alone", unknown, []ghapi.Issue{open(1, ready)}, nil},
-		{"duplicates: close the newer", ready, []ghapi.Issue{open(4, ready), open(2, ready), open(7, ready)},
+		{"unknown: left alone", unknown, []TrackedIssue{open(1, ready)}, nil},
+		{"duplicates: close the newer", ready, []TrackedIssue{open(4, ready), open(2, ready), open(7, ready)},
 			[]planned{{ActionClose, 4, "duplicate of #2"}, {ActionClose, 7, "duplicate of #2"}}},
-		{"open kept over a lower closed one", readyLater, []ghapi.Issue{closed(1, ready, "completed", DefaultBotLogin, day), open(3, ready), open(5, ready)},
+		{"open kept over a lower closed one", readyLater, []TrackedIssue{closed(1, ready, "completed", DefaultBotLogin, day), open(3, ready), open(5, ready)},
 			[]planned{{ActionClose, 5, "duplicate of #3"}, {ActionEdit, 3, ""}}},
-		{"duplicates even when unknown", unknown, []ghapi.Issue{open(1, ready), open(2, ready)}, []planned{{ActionClose, 2, "#1"}}},
-		{"other domains ignored", ready, []ghapi.Issue{func() ghapi.Issue {
+		{"duplicates even when unknown", unknown, []TrackedIssue{open(1, ready), open(2, ready)}, []planned{{ActionClose, 2, "#1"}}},
+		{"other domains ignored", ready, []TrackedIssue{func() TrackedIssue {
 			is := open(1, ready)
 			is.Body = strings.Replace(is.Body, Marker(domain), Marker("other.example"), 1)
 			return is
@@ -131,12 +134,49 @@ func TestPlanCarriesContent(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Plan create mismatch (-want +got):\n%s", diff)
 	}
-	got = Plan(resolved, []ghapi.Issue{issueFor(3, ready, "open", "", "", time.Time{})}, PlanOptions{Now: now})
+	got = Plan(resolved, []TrackedIssue{issueFor(3, ready, "open", "", "", time.Time{})}, PlanOptions{Now: now})
 	want = []Write{{Action: ActionClose, Domain: domain, Number: 3, Title: resolved.Title, Body: resolved.Body, Comment: resolved.Change, Why: "resolved"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Plan close mismatch (-want +got):\n%s", diff)
 	}
 	if s := got[0].String(); s != "close #3 for example.com: resolved, with a comment" {
 		t.Errorf("Write.String = %q", s)
+	}
+}
+
+// TestPlanOwnIssuesOnly: Plan adopts only the issues of opts.BotLogin,
+// and a close as not planned by a person still snoozes the own issue.
+func TestPlanOwnIssuesOnly(t *testing.T) {
+	t.Parallel()
+	ready := Desired(readyState(), Hidden{})
+	blocked := Desired(with(readyState(), func(s *State) { s.Window = dirtyWindow() }), Hidden{})
+	by := func(author string, is TrackedIssue) TrackedIssue { is.Author = author; return is }
+	open := func(n int) TrackedIssue { return issueFor(n, ready, "open", "", "", time.Time{}) }
+	notPlanned := func(n int) TrackedIssue {
+		return issueFor(n, ready, "closed", "not_planned", "alice", now.AddDate(0, 0, -1))
+	}
+	tests := []struct {
+		name     string
+		want     Issue
+		existing []TrackedIssue
+		writes   []Action
+	}{
+		{"forged open: create", blocked, []TrackedIssue{by("mallory", open(1))}, []Action{ActionCreate}},
+		{"forged not planned: create", blocked, []TrackedIssue{by("mallory", notPlanned(1))}, []Action{ActionCreate}},
+		{"forged older open: no duplicate", ready, []TrackedIssue{by("mallory", open(1)), open(2)}, nil},
+		{"own not planned by a triager: snoozed", blocked, []TrackedIssue{notPlanned(1)}, nil},
+		{"login compared without case", ready, []TrackedIssue{by("GitHub-Actions[bot]", open(1))}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var got []Action
+			for _, w := range Plan(tc.want, tc.existing, PlanOptions{Now: now}) {
+				got = append(got, w.Action)
+			}
+			if diff := cmp.Diff(tc.writes, got); diff != "" {
+				t.Errorf("Plan actions (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

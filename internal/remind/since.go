@@ -7,18 +7,8 @@ import (
 	"time"
 
 	"github.com/stsgate/stsgate/internal/diag"
-	"github.com/stsgate/stsgate/internal/ghapi"
 	"github.com/stsgate/stsgate/internal/policy"
 )
-
-// History is what TestingSince needs from GitHub; *ghapi.Client
-// implements it.
-type History interface {
-	PathCommits(ctx context.Context, owner, repo, branch, path string, limit int) ([]ghapi.Commit, error)
-	FileAt(ctx context.Context, owner, repo, ref, path string) ([]byte, error)
-}
-
-var _ History = (*ghapi.Client)(nil)
 
 // DefaultMaxCommits is how many versions of the policy file TestingSince
 // reads at most: one list call and at most this many file reads.
@@ -49,23 +39,34 @@ type SinceQuery struct {
 // with it is still the best answer (the fallback), so a caller may turn the
 // error into a notice (HistoryFinding) rather than fail.
 func TestingSince(ctx context.Context, h History, q SinceQuery) (Since, error) {
+	since, _, err := testingSinceIf(ctx, h, q, "", Since{})
+	return since, err
+}
+
+// testingSinceIf is TestingSince with a conditional list: when the
+// history's ETag is still etag (304), cached is the answer without any
+// file read. It also returns the list's ETag.
+func testingSinceIf(ctx context.Context, h History, q SinceQuery, etag string, cached Since) (Since, string, error) {
 	limit := q.MaxCommits
 	if limit <= 0 {
 		limit = DefaultMaxCommits
 	}
-	commits, err := h.PathCommits(ctx, q.Owner, q.Repo, q.Branch, q.Path, limit+1)
-	if err != nil {
-		return fallback(q), fmt.Errorf("remind: testing-since of %s: %w", q.Path, err)
+	page, err := h.PathCommits(ctx, CommitQuery{Owner: q.Owner, Repo: q.Repo, Branch: q.Branch, Path: q.Path, Limit: limit + 1, ETag: etag})
+	switch {
+	case err != nil:
+		return fallback(q), "", fmt.Errorf("remind: testing-since of %s: %w", q.Path, err)
+	case page.NotModified:
+		return cached, etag, nil
 	}
-	since, err := walk(ctx, h, q, commits, limit)
+	since, err := walk(ctx, h, q, page.Commits, limit)
 	if !since.Known() {
 		since = fallback(q)
 	}
-	return since, err
+	return since, page.ETag, err
 }
 
 // walk reads versions newest first while they are in testing mode.
-func walk(ctx context.Context, h History, q SinceQuery, commits []ghapi.Commit, limit int) (Since, error) {
+func walk(ctx context.Context, h History, q SinceQuery, commits []Commit, limit int) (Since, error) {
 	var since Since
 	for i, c := range commits {
 		if i == limit {
@@ -89,7 +90,7 @@ func walk(ctx context.Context, h History, q SinceQuery, commits []ghapi.Commit, 
 // sha. A file absent there is not in testing mode.
 func testingAt(ctx context.Context, h History, q SinceQuery, sha string) (bool, error) {
 	body, err := h.FileAt(ctx, q.Owner, q.Repo, sha, q.Path)
-	if errors.Is(err, ghapi.ErrNotFound) {
+	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
@@ -107,11 +108,21 @@ func fallback(q SinceQuery) Since {
 	return Since{Time: q.ReportDay.UTC(), Source: SinceReports}
 }
 
-// HistoryFinding is the notice for an error of TestingSince.
+// HistoryFinding is the notice for an error of TestingSince; its hint
+// names the cause: a missing permission, an empty repository, or GitHub
+// not answering.
 func HistoryFinding(domain string, err error) diag.Diagnostic {
+	var perm *PermissionError
+	hint := "nothing to change: GitHub did not answer this time, and the next run reads the history again"
+	switch {
+	case errors.As(err, &perm):
+		hint = "give the workflow `permissions: contents: read`"
+	case errors.Is(err, ErrEmptyRepository):
+		hint = "nothing to change: the repository has no commits yet, so the policy has no history to read"
+	}
 	d := diag.New(diag.HistoryUnavailable,
 		fmt.Sprintf("the policy's commit history could not be read (%v), so the testing-since date comes from the reports, if any", err),
-		"give the workflow `permissions: contents: read`")
+		hint)
 	d.Domain = domain
 	return d
 }

@@ -11,8 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stsgate/stsgate/internal/diag"
-	"github.com/stsgate/stsgate/internal/ghapi"
-	"github.com/stsgate/stsgate/internal/ghapi/ghfake"
 )
 
 // fakeHistory serves a policy file's versions, newest first, and counts
@@ -28,18 +26,18 @@ type fakeHistory struct {
 
 func commitDate(i int) time.Time { return now.AddDate(0, 0, -10*(i+1)) }
 
-func (f *fakeHistory) PathCommits(_ context.Context, _, _, _, _ string, limit int) ([]ghapi.Commit, error) {
+func (f *fakeHistory) PathCommits(_ context.Context, q CommitQuery) (CommitPage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.listLimit = limit
+	f.listLimit = q.Limit
 	if f.listErr != nil {
-		return nil, f.listErr
+		return CommitPage{}, f.listErr
 	}
-	var out []ghapi.Commit
-	for i := range f.versions[:min(limit, len(f.versions))] {
-		out = append(out, ghapi.Commit{SHA: fmt.Sprintf("c%d", i), Date: commitDate(i)})
+	var out []Commit
+	for i := range f.versions[:min(q.Limit, len(f.versions))] {
+		out = append(out, Commit{SHA: fmt.Sprintf("c%d", i), Date: commitDate(i)})
 	}
-	return out, nil
+	return CommitPage{Commits: out}, nil
 }
 
 func (f *fakeHistory) FileAt(_ context.Context, _, _, ref, _ string) ([]byte, error) {
@@ -52,7 +50,7 @@ func (f *fakeHistory) FileAt(_ context.Context, _, _, ref, _ string) ([]byte, er
 		return nil, err
 	}
 	if f.versions[i] == "" {
-		return nil, fmt.Errorf("read: %w", ghapi.ErrNotFound)
+		return nil, fmt.Errorf("read: %w", ErrNotFound)
 	}
 	return []byte(f.versions[i]), nil
 }
@@ -68,7 +66,7 @@ func TestTestingSince(t *testing.T) {
 	for i := range many {
 		many[i] = T
 	}
-	denied := &ghapi.PermissionError{Op: "list commits", Status: 403}
+	denied := &PermissionError{Op: "list commits", Status: 403}
 	tests := []struct {
 		name     string
 		h        *fakeHistory
@@ -110,26 +108,5 @@ func TestTestingSince(t *testing.T) {
 	}
 	if d := HistoryFinding(domain, denied); d.Code != diag.HistoryUnavailable || d.Domain != domain {
 		t.Errorf("HistoryFinding = %+v", d)
-	}
-}
-
-// TestTestingSinceGitHub runs the walk through ghapi against ghfake.
-func TestTestingSinceGitHub(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t)
-	for i, content := range []string{testingPolicy, testingPolicy, enforcePolicy} {
-		sha := fmt.Sprintf("%040d", i+1)
-		e.repo.AddCommit(ghfake.DefaultBranch, defaultPolicyFile, ghfake.Commit{SHA: sha, Date: commitDate(i)})
-		e.repo.SetFile(sha, defaultPolicyFile, content)
-	}
-	got, err := TestingSince(context.Background(), e.client, SinceQuery{Owner: owner, Repo: repoName, Path: defaultPolicyFile})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := (Since{Time: commitDate(1), Source: SinceCommits}); !cmp.Equal(want, got) {
-		t.Errorf("TestingSince = %+v, want %+v", got, want)
-	}
-	if n := len(e.srv.Requests()); n != 4 {
-		t.Errorf("%d requests, want 1 list and 3 reads", n)
 	}
 }

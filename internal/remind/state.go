@@ -98,14 +98,22 @@ type State struct {
 	// read.
 	Window *tlsrpt.Window
 	// TestingSince is when the repository's policy entered testing mode
-	// (see TestingSince).
+	// (see TestingSince). When it is unknown and Options.History is set,
+	// Sync reads it from the history, or from what an earlier run kept in
+	// the issue.
 	TestingSince Since
+	// ReportDay is the oldest UTC day of a report that saw the testing
+	// policy: testing-since when the history cannot be read; zero when
+	// unknown.
+	ReportDay time.Time
 	// LastRepoCommit is the date of the newest commit on the default
 	// branch; zero when unknown.
 	LastRepoCommit time.Time
 	// Public reports a public repository, whose scheduled workflows GitHub
 	// disables after 60 days without activity.
 	Public bool
+	// history is what Sync learnt of TestingSince, kept in the issue.
+	history *HistoryCache
 
 	// Now is the time of the run.
 	Now time.Time

@@ -10,23 +10,7 @@ import (
 	"time"
 
 	"github.com/stsgate/stsgate/internal/diag"
-	"github.com/stsgate/stsgate/internal/ghapi"
 )
-
-// IssueAPI is what Sync needs from GitHub; *ghapi.Client implements it.
-// Rate limits are retried inside the client; a denied permission is a
-// *ghapi.PermissionError.
-type IssueAPI interface {
-	IdentityAPI
-	ListIssues(ctx context.Context, owner, repo, label string) ([]ghapi.Issue, error)
-	GetIssue(ctx context.Context, owner, repo string, number int) (ghapi.Issue, error)
-	CreateIssue(ctx context.Context, owner, repo string, in ghapi.NewIssue) (ghapi.Issue, error)
-	EditIssue(ctx context.Context, owner, repo string, number int, e ghapi.IssueEdit) (ghapi.Issue, error)
-	CreateComment(ctx context.Context, owner, repo string, number int, body string) (ghapi.Comment, error)
-	EnsureLabel(ctx context.Context, owner, repo string, label ghapi.Label) (created bool, err error)
-}
-
-var _ IssueAPI = (*ghapi.Client)(nil)
 
 // Defaults of Options.
 const (
@@ -51,11 +35,20 @@ type Options struct {
 	// SnoozeDays is the snooze of a "closed as not planned"; default 30.
 	SnoozeDays int
 	// MaxWrites bounds the API writes of one run (a write and its comment
-	// count two); default DefaultMaxWrites. Closing the duplicates of an
-	// issue this run created is not bounded, so a race is always cleaned up.
+	// count two), like actions/stale's operations-per-run: the max_writes
+	// input; default DefaultMaxWrites. Closing the duplicates of an issue
+	// this run created is not bounded, so a race is always cleaned up.
 	MaxWrites int
 	// DryRun plans and reads but writes nothing.
 	DryRun bool
+	// WriteInterval is the least time between two writes; zero means
+	// DefaultWriteInterval, negative no pacing.
+	WriteInterval time.Duration
+	// Clock paces the writes; nil means the system clock.
+	Clock Clock
+	// History, when set, is where the testing-since of states that lack
+	// one is read (see applier.testingSince).
+	History History
 	// Now is the time of the run; zero means the system clock.
 	Now time.Time
 }
@@ -69,6 +62,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxWrites <= 0 {
 		o.MaxWrites = DefaultMaxWrites
+	}
+	if o.WriteInterval == 0 {
+		o.WriteInterval = DefaultWriteInterval
+	}
+	if o.Clock == nil {
+		o.Clock = systemClock{}
 	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()
@@ -87,8 +86,8 @@ type Outcome struct {
 	Planned  []Write         // every write planned, in order
 	Applied  []Write         // the writes made; none on a dry run
 	Skipped  []Write         // planned but not made: over MaxWrites or denied
-	Warnings diag.List       // permission problems and the write limit
-	Notices  diag.List       // marked issues of other accounts, an assumed login
+	Warnings diag.List       // permission problems, issues turned off, a dropped label
+	Notices  diag.List       // the write limit, marked issues of other accounts, an assumed login
 }
 
 // DomainOutcome is the issue of one domain after the run.
@@ -105,9 +104,14 @@ type DomainOutcome struct {
 // of any duplicates a racing run created. A denied permission becomes a
 // warning in the Outcome; other API failures are returned as the error,
 // with the Outcome so far.
-func Sync(ctx context.Context, api IssueAPI, states []State, opts Options) (Outcome, error) {
+func Sync(ctx context.Context, api IssueTracker, states []State, opts Options) (Outcome, error) {
 	opts = opts.withDefaults()
-	a := &applier{api: api, opts: opts, budget: opts.MaxWrites, noticed: map[int]bool{}}
+	if strings.Contains(opts.Label, ",") {
+		// The issue list API takes "a list of comma separated label names".
+		return Outcome{}, fmt.Errorf("remind: the issue label %q has a comma, so the issue list API would read it as two labels and never find the reminders; choose a label without commas", opts.Label)
+	}
+	a := &applier{api: paced(api, opts), opts: opts, budget: opts.MaxWrites, noticed: map[int]bool{},
+		byPath: map[string]sinceRead{}}
 	if err := a.identify(ctx); err != nil || a.denied {
 		return a.out, err
 	}
@@ -120,6 +124,9 @@ func Sync(ctx context.Context, api IssueAPI, states []State, opts Options) (Outc
 			return a.out, err
 		}
 	}
+	if err := a.findUnlabelled(ctx); err != nil {
+		return a.out, err
+	}
 	if opts.DryRun {
 		return a.out, nil
 	}
@@ -131,7 +138,7 @@ func Sync(ctx context.Context, api IssueAPI, states []State, opts Options) (Outc
 
 // applier carries one Sync run.
 type applier struct {
-	api     IssueAPI
+	api     IssueTracker
 	opts    Options
 	budget  int
 	out     Outcome
@@ -139,14 +146,15 @@ type applier struct {
 	labeled bool  // EnsureLabel was tried
 	denied  bool  // a write was denied: make no more
 	created []string
-	noticed map[int]bool // foreign issues already reported
+	noticed map[int]bool         // foreign issues already reported
+	byPath  map[string]sinceRead // testing-since read this run, by policy path
 }
 
 // planDomain plans one domain over the issues the token's login opened:
 // its kept issue's prior state, the closer of a not-planned close (only
 // the single-issue answer has it), then Plan. Marked issues of other
 // accounts get a notice and nothing else.
-func (a *applier) planDomain(ctx context.Context, s State, issues []ghapi.Issue) error {
+func (a *applier) planDomain(ctx context.Context, s State, issues []TrackedIssue) error {
 	s.SnoozeDays = a.opts.SnoozeDays
 	if s.Now.IsZero() {
 		s.Now = a.opts.Now
@@ -160,6 +168,7 @@ func (a *applier) planDomain(ctx context.Context, s State, issues []ghapi.Issue)
 	if kept := Kept(marked); kept != nil {
 		prior, _ = ParseState(kept.Body)
 	}
+	s = a.testingSince(ctx, s, prior)
 	want := Desired(s, prior)
 	writes := Plan(want, marked, a.opts.plan())
 	a.out.Planned = append(a.out.Planned, writes...)
@@ -167,12 +176,12 @@ func (a *applier) planDomain(ctx context.Context, s State, issues []ghapi.Issue)
 	return nil
 }
 
-// fillClosers reads ClosedBy for issues closed as not planned within the
-// snooze period, the only ones where it matters.
-func (a *applier) fillClosers(ctx context.Context, marked []ghapi.Issue) error {
+// fillClosers reads ClosedBy for issues closed as not planned or as a
+// duplicate within the snooze period, the only ones where it matters.
+func (a *applier) fillClosers(ctx context.Context, marked []TrackedIssue) error {
 	for i, is := range marked {
 		recent := a.opts.Now.Before(is.ClosedAt.Add(time.Duration(a.opts.SnoozeDays) * 24 * time.Hour))
-		if is.State != "closed" || is.StateReason != "not_planned" || !recent || is.ClosedBy != "" {
+		if is.State != "closed" || !snoozes(is.StateReason) || !recent || is.ClosedBy != "" {
 			continue
 		}
 		full, err := a.api.GetIssue(ctx, a.opts.Owner, a.opts.Repo, is.Number)
@@ -185,7 +194,7 @@ func (a *applier) fillClosers(ctx context.Context, marked []ghapi.Issue) error {
 }
 
 // number is the number of is, or 0.
-func number(is *ghapi.Issue) int {
+func number(is *TrackedIssue) int {
 	if is == nil {
 		return 0
 	}
@@ -194,8 +203,12 @@ func number(is *ghapi.Issue) int {
 
 // fail turns a permission error into a warning and returns any other.
 func (a *applier) fail(err error) error {
-	var perm *ghapi.PermissionError
-	if !errors.As(err, &perm) {
+	var perm *PermissionError
+	switch {
+	case errors.Is(err, ErrIssuesDisabled):
+		a.issuesOff(err)
+		return nil
+	case !errors.As(err, &perm):
 		return fmt.Errorf("remind: %w", err)
 	}
 	if !a.denied {
@@ -232,9 +245,9 @@ func (a *applier) applyAll(ctx context.Context, writes []Write, bounded bool) er
 		}
 	}
 	if over > 0 {
-		a.out.Warnings.Add(diag.New(diag.IssueWriteLimit,
-			fmt.Sprintf("%d planned issue changes were left for the next run: one run makes at most %d writes, so that a run that goes wrong cannot flood the repository", over, a.opts.MaxWrites),
-			"nothing to do: the next scheduled run continues where this one stopped; run the workflow by hand to catch up sooner"))
+		a.out.Notices.Add(diag.New(diag.IssueWriteLimit,
+			fmt.Sprintf("%d planned issue changes were left for the next run: this run reached its limit of %d writes (max_writes), which keeps a run that goes wrong from flooding the repository and stays under GitHub's limits on content creation", over, a.opts.MaxWrites),
+			"nothing to do: the next scheduled run continues where this one stopped; raise max_writes, or run the workflow by hand, to catch up sooner"))
 	}
 	return nil
 }
@@ -246,14 +259,14 @@ func (a *applier) apply(ctx context.Context, w Write) error {
 	case ActionCreate:
 		w.Number, err = a.create(ctx, w)
 	case ActionEdit:
-		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, w.Number, ghapi.IssueEdit{Title: &w.Title, Body: &w.Body})
+		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, w.Number, IssueEdit{Title: &w.Title, Body: &w.Body})
 	case ActionReopen:
-		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, w.Number, ghapi.IssueEdit{Title: &w.Title, Body: &w.Body, State: ptr("open")})
+		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, w.Number, IssueEdit{Title: &w.Title, Body: &w.Body, State: ptr("open")})
 	case ActionClose:
 		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, w.Number, closeEdit(w))
 	}
 	if err == nil && w.Comment != "" && w.Number > 0 {
-		_, err = a.api.CreateComment(ctx, a.opts.Owner, a.opts.Repo, w.Number, w.Comment)
+		err = a.api.CreateComment(ctx, a.opts.Owner, a.opts.Repo, w.Number, w.Comment)
 	}
 	if err != nil {
 		a.out.Skipped = append(a.out.Skipped, w)
@@ -266,8 +279,8 @@ func (a *applier) apply(ctx context.Context, w Write) error {
 }
 
 // closeEdit closes as completed, with the new title and body if any.
-func closeEdit(w Write) ghapi.IssueEdit {
-	e := ghapi.IssueEdit{State: ptr("closed"), StateReason: ptr("completed")}
+func closeEdit(w Write) IssueEdit {
+	e := IssueEdit{State: ptr("closed"), StateReason: ptr("completed")}
 	if w.Title != "" {
 		e.Title = &w.Title
 	}
@@ -291,7 +304,7 @@ func (a *applier) create(ctx context.Context, w Write) (int, error) {
 		a.out.Skipped = append(a.out.Skipped, w)
 		return 0, nil
 	}
-	is, err := a.api.CreateIssue(ctx, a.opts.Owner, a.opts.Repo, ghapi.NewIssue{Title: w.Title, Body: w.Body, Labels: []string{a.opts.Label}})
+	is, err := a.api.CreateIssue(ctx, a.opts.Owner, a.opts.Repo, NewIssue{Title: w.Title, Body: w.Body, Labels: []string{a.opts.Label}})
 	if err != nil {
 		return 0, err
 	}
@@ -299,7 +312,10 @@ func (a *applier) create(ctx context.Context, w Write) (int, error) {
 	a.setNumber(w.Domain, is.Number)
 	if !hasLabel(is.Labels, a.opts.Label) {
 		labels := append(slices.Clone(is.Labels), a.opts.Label)
-		_, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, is.Number, ghapi.IssueEdit{Labels: &labels})
+		is, err = a.api.EditIssue(ctx, a.opts.Owner, a.opts.Repo, is.Number, IssueEdit{Labels: &labels})
+	}
+	if err == nil && !hasLabel(is.Labels, a.opts.Label) {
+		a.labelDropped(w.Domain, is.Number)
 	}
 	return is.Number, err
 }
@@ -311,8 +327,8 @@ func (a *applier) ensureLabel(ctx context.Context) error {
 		return nil
 	}
 	a.labeled = true
-	_, err := a.api.EnsureLabel(ctx, a.opts.Owner, a.opts.Repo, ghapi.Label{Name: a.opts.Label, Color: labelColor, Description: labelDescription})
-	var perm *ghapi.PermissionError
+	_, err := a.api.EnsureLabel(ctx, a.opts.Owner, a.opts.Repo, Label{Name: a.opts.Label, Color: labelColor, Description: labelDescription})
+	var perm *PermissionError
 	if errors.As(err, &perm) {
 		a.label = err
 		a.out.Warnings.Add(diag.New(diag.IssueLabelUnavailable,

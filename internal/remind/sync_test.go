@@ -1,4 +1,4 @@
-package remind
+package remind_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/stsgate/stsgate/internal/ghapi"
 	"github.com/stsgate/stsgate/internal/ghapi/ghfake"
 	"github.com/stsgate/stsgate/internal/policy"
+	. "github.com/stsgate/stsgate/internal/remind"
 )
 
 const (
@@ -42,8 +43,33 @@ func newEnv(t *testing.T) env {
 	return e
 }
 
-// opts are the Sync options of a run at t.
-func opts(t time.Time) Options { return Options{Owner: owner, Repo: repoName, Now: t} }
+// opts are the Sync options of a run at t, with writes paced on a clock
+// that only sleeps advance.
+func opts(t time.Time) Options {
+	return Options{Owner: owner, Repo: repoName, Now: t, Clock: &testClock{now: t}}
+}
+
+// testClock is a Clock whose time moves only when it sleeps, recording
+// the sleeps.
+type testClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	sleeps []time.Duration
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sleeps = append(c.sleeps, d)
+	c.now = c.now.Add(d)
+	return ctx.Err()
+}
 
 // sync runs Sync at the states' time and fails the test on an error.
 func (e env) sync(t *testing.T, states ...State) Outcome {
@@ -309,13 +335,13 @@ func TestSyncSecondaryLimit(t *testing.T) {
 // listBarrier holds each run after its first list until every run has
 // listed, so that racing runs all see no issue and all create one.
 type listBarrier struct {
-	IssueAPI
+	IssueTracker
 	wg   *sync.WaitGroup
 	once sync.Once
 }
 
-func (b *listBarrier) ListIssues(ctx context.Context, owner, repo, label string) ([]ghapi.Issue, error) {
-	issues, err := b.IssueAPI.ListIssues(ctx, owner, repo, label)
+func (b *listBarrier) ListIssues(ctx context.Context, owner, repo, label string) ([]TrackedIssue, error) {
+	issues, err := b.IssueTracker.ListIssues(ctx, owner, repo, label)
 	b.once.Do(func() {
 		b.wg.Done()
 		b.wg.Wait()
@@ -334,7 +360,7 @@ func TestSyncRace(t *testing.T) {
 	errs := make([]error, 2)
 	for i := range 2 {
 		done.Go(func() {
-			_, errs[i] = Sync(context.Background(), &listBarrier{IssueAPI: e.client, wg: &listed}, []State{readyState()}, opts(now))
+			_, errs[i] = Sync(context.Background(), &listBarrier{IssueTracker: e.client, wg: &listed}, []State{readyState()}, opts(now))
 		})
 	}
 	done.Wait()
@@ -379,8 +405,33 @@ func TestSyncMaxWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(e.repo.Issues()) != 2 || len(out.Skipped) != 1 || len(out.Warnings) != 1 || out.Warnings[0].Code != diag.IssueWriteLimit {
+	if len(e.repo.Issues()) != 2 || len(out.Skipped) != 1 || len(out.Warnings) != 0 {
 		t.Errorf("issues %d, skipped %v, warnings %v", len(e.repo.Issues()), out.Skipped, out.Warnings)
+	}
+	if len(out.Notices) != 1 || out.Notices[0].Code != diag.IssueWriteLimit || out.Notices[0].Severity != diag.Notice ||
+		!strings.Contains(out.Notices[0].Message, "max_writes") {
+		t.Errorf("notices = %v, want one %s notice naming max_writes", out.Notices, diag.IssueWriteLimit)
+	}
+}
+
+// TestSyncPacesWrites: GitHub asks for about a second between
+// content-creating requests; the writes are paced on the run's clock and
+// reads are not.
+func TestSyncPacesWrites(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	o := opts(now)
+	clock := o.Clock.(*testClock)
+	if _, err := Sync(context.Background(), e.client, domainStates("a.example", "b.example", "c.example"), o); err != nil {
+		t.Fatal(err)
+	}
+	writes := e.srv.Writes() // the label, three issues
+	if writes != 4 {
+		t.Fatalf("%d writes, want 4", writes)
+	}
+	want := []time.Duration{time.Second, time.Second, time.Second}
+	if fmt.Sprint(clock.sleeps) != fmt.Sprint(want) {
+		t.Errorf("sleeps %v, want %v: one second before every write but the first", clock.sleeps, want)
 	}
 }
 

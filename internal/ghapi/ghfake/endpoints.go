@@ -19,6 +19,9 @@ func (s *Server) getContents(w http.ResponseWriter, r *http.Request, st *repoSta
 	files := st.files[ref]
 	content, ok := files[p]
 	switch {
+	case st.tooLarge[ref+"\x00"+p]:
+		writeJSON(w, http.StatusForbidden, map[string]any{"message": tooLargeText,
+			"errors": []fieldError{{"Blob", "too_large", "data"}}, "documentation_url": restDocs})
 	case ok && strings.Contains(r.Header.Get("Accept"), "raw"):
 		w.Header().Set("Content-Type", "application/vnd.github.raw")
 		w.WriteHeader(http.StatusOK)
@@ -83,15 +86,6 @@ func (s *Server) getPullRequest(w http.ResponseWriter, r *http.Request, st *repo
 	}
 }
 
-// listLabels serves GET /repos/{o}/{r}/labels.
-func (s *Server) listLabels(w http.ResponseWriter, r *http.Request, st *repoState) {
-	out := make([]*github.Label, 0, len(st.labels))
-	for _, l := range st.sortedLabels() {
-		out = append(out, s.labelJSON(st, l))
-	}
-	writeJSON(w, http.StatusOK, page(w, r, out))
-}
-
 // getLabel serves GET /repos/{o}/{r}/labels/{name} (case-insensitive).
 func (s *Server) getLabel(w http.ResponseWriter, r *http.Request, st *repoState) {
 	l, ok := st.labels[strings.ToLower(r.PathValue("name"))]
@@ -130,6 +124,10 @@ func (s *Server) createLabel(w http.ResponseWriter, r *http.Request, st *repoSta
 func (s *Server) listCommits(w http.ResponseWriter, r *http.Request, st *repoState) {
 	q := r.URL.Query()
 	branch := cmp.Or(q.Get("sha"), DefaultBranch)
+	if st.empty {
+		writeError(w, http.StatusConflict, emptyRepoText)
+		return
+	}
 	if !st.knownRef(branch) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"message": "No commit found for SHA: " + branch, "documentation_url": restDocs})
 		return

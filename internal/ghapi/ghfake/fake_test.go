@@ -19,6 +19,13 @@ import (
 // get sends a GET to the fake and returns status, Link header and body.
 func get(t *testing.T, s *ghfake.Server, path string, header ...string) (int, string, string) {
 	t.Helper()
+	status, h, body := getHeader(t, s, path, header...)
+	return status, h.Get("Link"), body
+}
+
+// getHeader sends a GET to the fake and returns status, header and body.
+func getHeader(t *testing.T, s *ghfake.Server, path string, header ...string) (int, http.Header, string) {
+	t.Helper()
 	req, _ := http.NewRequest("GET", s.URL()+path, nil)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
@@ -29,7 +36,7 @@ func get(t *testing.T, s *ghfake.Server, path string, header ...string) (int, st
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Link"), string(body)
+	return resp.StatusCode, resp.Header, string(body)
 }
 
 // client is a go-github client for the fake.
@@ -199,5 +206,84 @@ func TestSummary(t *testing.T) {
 	want := "#1 open [mta-sts] open one (1 comments)\n#3 closed/not_planned [] closed one (0 comments)\n"
 	if diff := cmp.Diff(want, r.Summary()); diff != "" {
 		t.Errorf("Summary (-want +got):\n%s", diff)
+	}
+}
+
+// TestStateReason: GitHub's description says state_reason is "ignored
+// unless `state` is changed", and accepts duplicate.
+func TestStateReason(t *testing.T) {
+	t.Parallel()
+	s := ghfake.New(t)
+	r := s.Repo("o", "r")
+	open := r.AddIssue(ghfake.Issue{Title: "open"})
+	closed := r.AddIssue(ghfake.Issue{Title: "closed", State: "closed", StateReason: "not_planned"})
+	gh := client(t, s)
+	ctx := context.Background()
+	edit := func(n int, req *github.IssueRequest) {
+		if _, _, err := gh.Issues.Edit(ctx, "o", "r", n, req); err != nil {
+			t.Fatalf("edit #%d: %v", n, err)
+		}
+	}
+	edit(closed, &github.IssueRequest{StateReason: github.String("completed")})
+	edit(closed, &github.IssueRequest{State: github.String("closed"), StateReason: github.String("completed")})
+	edit(open, &github.IssueRequest{State: github.String("closed"), StateReason: github.String("duplicate")})
+	var got []string
+	for _, is := range r.Issues() {
+		got = append(got, is.State+"/"+is.StateReason)
+	}
+	if want := []string{"closed/duplicate", "closed/not_planned"}; !cmp.Equal(want, got) {
+		t.Errorf("states = %v, want %v", got, want)
+	}
+}
+
+// TestNoPushDropsLabels: without push access, labels sent with a new
+// issue or an edit are silently dropped.
+func TestNoPushDropsLabels(t *testing.T) {
+	t.Parallel()
+	s := ghfake.New(t)
+	r := s.Repo("o", "r")
+	s.SetNoPush(true)
+	gh := client(t, s)
+	ctx := context.Background()
+	labels := []string{"mta-sts"}
+	is, _, err := gh.Issues.Create(ctx, "o", "r", &github.IssueRequest{Title: github.String("t"), Labels: &labels})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := gh.Issues.Edit(ctx, "o", "r", is.GetNumber(), &github.IssueRequest{Labels: &labels}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.Issue(is.GetNumber()); len(got.Labels) != 0 || len(is.Labels) != 0 {
+		t.Errorf("labels = %v (answer %v), want none", got.Labels, is.Labels)
+	}
+}
+
+// TestConditionalGET: every GET answer carries an ETag, and a request
+// naming it answers 304 Not Modified without a body until the resource
+// changes.
+func TestConditionalGET(t *testing.T) {
+	t.Parallel()
+	s := ghfake.New(t)
+	r := s.Repo("o", "r")
+	n := r.AddIssue(ghfake.Issue{Title: "t"})
+	path := fmt.Sprintf("/repos/o/r/issues/%d", n)
+	etagOf := func(header ...string) (int, string, string) {
+		t.Helper()
+		status, h, body := getHeader(t, s, path, header...)
+		return status, h.Get("ETag"), body
+	}
+	status, etag, _ := etagOf()
+	if status != http.StatusOK || !strings.HasPrefix(etag, `W/"`) {
+		t.Fatalf("first GET: %d, ETag %q", status, etag)
+	}
+	if status, again, body := etagOf("If-None-Match", etag); status != http.StatusNotModified || again != etag || body != "" {
+		t.Errorf("conditional GET: %d, ETag %q, body %q; want 304, the same ETag, no body", status, again, body)
+	}
+	gh := client(t, s)
+	if _, _, err := gh.Issues.Edit(context.Background(), "o", "r", n, &github.IssueRequest{Title: github.String("u")}); err != nil {
+		t.Fatal(err)
+	}
+	if status, changed, _ := etagOf("If-None-Match", etag); status != http.StatusOK || changed == etag {
+		t.Errorf("after a change: %d, ETag %q; want 200 and a new ETag", status, changed)
 	}
 }

@@ -16,6 +16,10 @@ const (
 	secondaryText  = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
 	primaryText    = "API rate limit exceeded for installation ID 1."
 	restDocs       = "https://docs.github.com/rest"
+	redirectDocs   = "https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects"
+	issuesOffText  = "Issues are disabled for this repo"
+	emptyRepoText  = "Git Repository is empty."
+	tooLargeText   = "This API returns blobs up to 100 MB in size. The requested blob is too large to fetch via the API."
 	validationText = "Validation Failed"
 )
 

@@ -11,12 +11,12 @@ import (
 )
 
 // listIssues serves GET /repos/{o}/{r}/issues: state (default open),
-// labels (all must match), sort and direction, pages. Pull requests are
+// labels (all must match), creator, sort and direction, pages. Pull requests are
 // included, as GitHub includes them.
 func (s *Server) listIssues(w http.ResponseWriter, r *http.Request, st *repoState) {
 	q := r.URL.Query()
 	state := cmp.Or(q.Get("state"), "open")
-	if !slices.Contains([]string{"open", "closed", "all"}, state) {
+	if !slices.Contains(listStates(), state) {
 		writeValidation(w, "Issue", "invalid", "state")
 		return
 	}
@@ -24,15 +24,28 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request, st *repoStat
 	if l := q.Get("labels"); l != "" {
 		want = strings.Split(l, ",")
 	}
+	if sort := q.Get("sort"); sort != "" && !slices.Contains(listSorts(), sort) {
+		writeValidation(w, "Issue", "invalid", "sort")
+		return
+	}
 	var out []*Issue
 	for _, is := range st.sortedIssues() {
-		if (state == "all" || is.State == state) && hasLabels(is, want) {
+		creator := q.Get("creator")
+		if (state == "all" || is.State == state) && hasLabels(is, want) && (is.PullRequest || !st.issuesOff) &&
+			(creator == "" || strings.EqualFold(creator, is.Author)) {
 			out = append(out, is)
 		}
 	}
 	sortIssues(out, q.Get("sort"), q.Get("direction"))
 	writeJSON(w, http.StatusOK, s.issuesJSON(st, page(w, r, out)))
 }
+
+// The enums of the issue endpoints, as the fake accepts them; the
+// conformance test holds them to GitHub's description.
+func listStates() []string   { return []string{"open", "closed", "all"} }
+func issueStates() []string  { return []string{"open", "closed"} }
+func stateReasons() []string { return []string{"completed", "not_planned", "duplicate", "reopened"} }
+func listSorts() []string    { return []string{"created", "updated", "comments"} }
 
 // hasLabels reports whether is carries every label in want (names are
 // case-insensitive).
@@ -66,8 +79,12 @@ func sortIssues(issues []*Issue, by, direction string) {
 	})
 }
 
-// issue returns issue {number}, answering 404 when there is none.
+// issue returns issue {issue_number}, answering 404 when there is none
+// and 410 when the repository's issues are off.
 func issue(w http.ResponseWriter, r *http.Request, st *repoState) (*Issue, bool) {
+	if issuesGone(w, st) {
+		return nil, false
+	}
 	n, ok := number(w, r)
 	if !ok {
 		return nil, false
@@ -79,6 +96,15 @@ func issue(w http.ResponseWriter, r *http.Request, st *repoState) (*Issue, bool)
 	return is, ok
 }
 
+// issuesGone answers 410 Gone when the repository's issues are disabled
+// (GitHub's description of issues/create) and reports whether it did.
+func issuesGone(w http.ResponseWriter, st *repoState) bool {
+	if st.issuesOff {
+		writeError(w, http.StatusGone, issuesOffText)
+	}
+	return st.issuesOff
+}
+
 // getIssue serves GET /repos/{o}/{r}/issues/{n}.
 func (s *Server) getIssue(w http.ResponseWriter, r *http.Request, st *repoState) {
 	if is, ok := issue(w, r, st); ok {
@@ -87,10 +113,11 @@ func (s *Server) getIssue(w http.ResponseWriter, r *http.Request, st *repoState)
 }
 
 // createIssue serves POST /repos/{o}/{r}/issues. Missing labels are
-// created, as GitHub does for a writer.
+// created, as GitHub does for a writer; a token without push access has
+// its labels silently dropped.
 func (s *Server) createIssue(w http.ResponseWriter, r *http.Request, st *repoState) {
 	var req github.IssueRequest
-	if !decode(w, r, &req) {
+	if issuesGone(w, st) || !decode(w, r, &req) {
 		return
 	}
 	if strings.TrimSpace(req.GetTitle()) == "" {
@@ -98,7 +125,7 @@ func (s *Server) createIssue(w http.ResponseWriter, r *http.Request, st *repoSta
 		return
 	}
 	is := Issue{Title: req.GetTitle(), Body: req.GetBody(), Author: s.login}
-	if req.Labels != nil {
+	if req.Labels != nil && !s.noPush {
 		is.Labels = *req.Labels
 	}
 	n := s.addIssue(st, is)
@@ -124,7 +151,7 @@ func (s *Server) editIssue(w http.ResponseWriter, r *http.Request, st *repoState
 	if req.Body != nil {
 		is.Body = *req.Body
 	}
-	if req.Labels != nil {
+	if req.Labels != nil && !s.noPush {
 		s.ensureLabels(st, *req.Labels)
 		is.Labels = slices.Clone(*req.Labels)
 	}
@@ -138,9 +165,9 @@ func invalidEdit(req *github.IssueRequest) string {
 	switch {
 	case req.Title != nil && strings.TrimSpace(*req.Title) == "":
 		return "title"
-	case req.State != nil && *req.State != "open" && *req.State != "closed":
+	case req.State != nil && !slices.Contains(issueStates(), *req.State):
 		return "state"
-	case req.StateReason != nil && !slices.Contains([]string{"completed", "not_planned", "reopened"}, *req.StateReason):
+	case req.StateReason != nil && !slices.Contains(stateReasons(), *req.StateReason):
 		return "state_reason"
 	}
 	return ""
@@ -148,6 +175,7 @@ func invalidEdit(req *github.IssueRequest) string {
 
 // setState applies a state change: closing records when and by whom and
 // defaults the reason to completed; reopening sets the reason reopened.
+// The description: state_reason is "ignored unless `state` is changed".
 func (s *Server) setState(is *Issue, state string, reason *string, now time.Time) {
 	switch {
 	case state == "closed" && is.State != "closed":
@@ -155,8 +183,6 @@ func (s *Server) setState(is *Issue, state string, reason *string, now time.Time
 		is.StateReason = cmp.Or(deref(reason), "completed")
 	case state == "open" && is.State == "closed":
 		is.State, is.ClosedAt, is.ClosedBy, is.StateReason = "open", time.Time{}, "", "reopened"
-	case reason != nil && is.State == "closed":
-		is.StateReason = *reason
 	}
 }
 
@@ -166,26 +192,6 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
-}
-
-// listIssueLabels serves GET /repos/{o}/{r}/issues/{n}/labels.
-func (s *Server) listIssueLabels(w http.ResponseWriter, r *http.Request, st *repoState) {
-	if is, ok := issue(w, r, st); ok {
-		writeJSON(w, http.StatusOK, page(w, r, s.labelsJSON(st, is.Labels)))
-	}
-}
-
-// listComments serves GET /repos/{o}/{r}/issues/{n}/comments, oldest first.
-func (s *Server) listComments(w http.ResponseWriter, r *http.Request, st *repoState) {
-	is, ok := issue(w, r, st)
-	if !ok {
-		return
-	}
-	out := make([]*github.IssueComment, 0, len(is.Comments))
-	for _, c := range is.Comments {
-		out = append(out, s.commentJSON(st, is.Number, c))
-	}
-	writeJSON(w, http.StatusOK, page(w, r, out))
 }
 
 // createComment serves POST /repos/{o}/{r}/issues/{n}/comments.

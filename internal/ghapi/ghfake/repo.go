@@ -65,6 +65,9 @@ type repoState struct {
 	labels      map[string]*Label   // lower-case name -> label
 	commits     map[string][]Commit // branch + "\x00" + path -> commits
 	lastNumber  int
+	tooLarge    map[string]bool // ref + "\x00" + path of files over 100 MB
+	empty       bool            // no commits: the commits API answers 409
+	issuesOff   bool            // issues disabled: 410 Gone
 }
 
 // Repo returns the repository owner/name, creating it empty on first use.
@@ -76,7 +79,8 @@ func (s *Server) Repo(owner, name string) *Repo {
 	st, ok := s.repos[key]
 	if !ok {
 		st = &repoState{owner: owner, name: name, files: map[string]map[string]string{},
-			issues: map[int]*Issue{}, labels: map[string]*Label{}, commits: map[string][]Commit{}}
+			issues: map[int]*Issue{}, labels: map[string]*Label{}, commits: map[string][]Commit{},
+			tooLarge: map[string]bool{}}
 		s.repos[key] = st
 	}
 	return &Repo{s: s, st: st}
@@ -246,4 +250,39 @@ func (st *repoState) sortedLabels() []*Label {
 	}
 	slices.SortFunc(out, func(a, b *Label) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	return out
+}
+
+// SetTooLarge stores a file at path for ref that is larger than the
+// 100 MB the contents API serves: it answers 403 with the error code
+// too_large, as GitHub does.
+func (r *Repo) SetTooLarge(ref, path string) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	r.st.tooLarge[ref+"\x00"+path] = true
+}
+
+// SetEmpty makes the repository one without commits: the commits API
+// answers 409 "Git Repository is empty.", as GitHub does.
+func (r *Repo) SetEmpty() {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	r.st.empty = true
+}
+
+// DisableIssues turns the repository's issues off: creating, reading,
+// editing and commenting on issues answer 410 Gone, and the issue list
+// holds only pull requests, as GitHub's does.
+func (r *Repo) DisableIssues() {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	r.st.issuesOff = true
+}
+
+// RenamedFrom makes owner/name the repository's old name: every request
+// for it answers 301 Moved Permanently with the new location, as GitHub
+// answers for a renamed or transferred repository.
+func (r *Repo) RenamedFrom(owner, name string) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	r.s.moved[strings.ToLower(owner+"/"+name)] = r.st.owner + "/" + r.st.name
 }

@@ -1,6 +1,7 @@
 package ghfake
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -11,28 +12,41 @@ import (
 // handler serves one endpoint of one repository; the lock is held.
 type handler func(w http.ResponseWriter, r *http.Request, st *repoState)
 
+// endpoint is one REST operation the fake serves, its path spelled as in
+// GitHub's REST description (testdata/rest-api-extract.json), with "..."
+// marking the multi-segment parameter.
+type endpoint struct {
+	method, path string
+	h            handler
+}
+
+// repoPath is the prefix of every repository endpoint.
+const repoPath = "/repos/{owner}/{repo}"
+
+// endpoints lists the repository operations the fake serves: those
+// stsgate calls, each described in testdata/rest-api-extract.json.
+func (s *Server) endpoints() []endpoint {
+	return []endpoint{
+		{"GET", repoPath + "/contents/{path...}", s.getContents},
+		{"GET", repoPath + "/pulls/{pull_number}", s.getPullRequest},
+		{"GET", repoPath + "/issues", s.listIssues},
+		{"POST", repoPath + "/issues", s.createIssue},
+		{"GET", repoPath + "/issues/{issue_number}", s.getIssue},
+		{"PATCH", repoPath + "/issues/{issue_number}", s.editIssue},
+		{"POST", repoPath + "/issues/{issue_number}/comments", s.createComment},
+		{"POST", repoPath + "/labels", s.createLabel},
+		{"GET", repoPath + "/labels/{name}", s.getLabel},
+		{"GET", repoPath + "/commits", s.listCommits},
+		{"GET", repoPath + "/git/trees/{tree_sha}", s.getTree},
+		{"GET", repoPath + "/git/blobs/{file_sha}", s.getBlob},
+	}
+}
+
 // routes returns the endpoints, mounted under /api/v3.
 func (s *Server) routes() *http.ServeMux {
 	m := http.NewServeMux()
-	const repo = prefix + "/repos/{owner}/{repo}"
-	for pattern, h := range map[string]handler{
-		"GET " + repo + "/contents/{path...}":        s.getContents,
-		"GET " + repo + "/pulls/{number}":            s.getPullRequest,
-		"GET " + repo + "/issues":                    s.listIssues,
-		"POST " + repo + "/issues":                   s.createIssue,
-		"GET " + repo + "/issues/{number}":           s.getIssue,
-		"PATCH " + repo + "/issues/{number}":         s.editIssue,
-		"GET " + repo + "/issues/{number}/labels":    s.listIssueLabels,
-		"GET " + repo + "/issues/{number}/comments":  s.listComments,
-		"POST " + repo + "/issues/{number}/comments": s.createComment,
-		"GET " + repo + "/labels":                    s.listLabels,
-		"POST " + repo + "/labels":                   s.createLabel,
-		"GET " + repo + "/labels/{name}":             s.getLabel,
-		"GET " + repo + "/commits":                   s.listCommits,
-		"GET " + repo + "/git/trees/{sha}":           s.getTree,
-		"GET " + repo + "/git/blobs/{sha}":           s.getBlob,
-	} {
-		m.HandleFunc(pattern, s.inRepo(h))
+	for _, e := range s.endpoints() {
+		m.HandleFunc(e.method+" "+prefix+e.path, s.inRepo(e.h))
 	}
 	m.HandleFunc("GET "+prefix+"/user", s.getUser)
 	m.HandleFunc("POST "+graphQLPath, s.graphQL)
@@ -44,13 +58,27 @@ func (s *Server) routes() *http.ServeMux {
 // repository never seeded.
 func (s *Server) inRepo(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		st, ok := s.repos[strings.ToLower(r.PathValue("owner")+"/"+r.PathValue("repo"))]
+		key := strings.ToLower(r.PathValue("owner") + "/" + r.PathValue("repo"))
+		if to, ok := s.moved[key]; ok {
+			s.redirect(w, r, to)
+			return
+		}
+		st, ok := s.repos[key]
 		if !ok {
 			writeError(w, http.StatusNotFound, "Not Found")
 			return
 		}
 		h(w, r, st)
 	}
+}
+
+// redirect answers 301 for a renamed repository, pointing at the same
+// resource under its new name, query kept, with GitHub's body.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to string) {
+	old := prefix + "/repos/" + r.PathValue("owner") + "/" + r.PathValue("repo")
+	u := url.URL{Scheme: "http", Host: r.Host, Path: prefix + "/repos/" + to + strings.TrimPrefix(r.URL.Path, old), RawQuery: r.URL.RawQuery}
+	w.Header().Set("Location", u.String())
+	writeJSON(w, http.StatusMovedPermanently, map[string]string{"message": "Moved Permanently", "url": u.String(), "documentation_url": redirectDocs})
 }
 
 // notImplemented answers requests outside the fake's endpoints, including
@@ -60,9 +88,10 @@ func (s *Server) notImplemented(w http.ResponseWriter, r *http.Request) {
 	writeError(w, http.StatusNotFound, "Not Found (ghfake: endpoint not implemented)")
 }
 
-// number parses the {number} path value, answering 404 when it is not one.
+// number parses the {issue_number} or {pull_number} path value, answering
+// 404 when it is not one.
 func number(w http.ResponseWriter, r *http.Request) (int, bool) {
-	n, err := strconv.Atoi(r.PathValue("number"))
+	n, err := strconv.Atoi(cmp.Or(r.PathValue("issue_number"), r.PathValue("pull_number")))
 	if err != nil || n < 1 {
 		writeError(w, http.StatusNotFound, "Not Found")
 		return 0, false

@@ -9,6 +9,15 @@
 // sends, { viewer { login } }, is answered at /api/graphql beside it, as
 // on GitHub Enterprise Server. SetLogin chooses the token's account and,
 // by its form, the kind of token (personal or installation).
+//
+// The fake is held to an extract of GitHub's REST description
+// (testdata/rest-api-extract.json; conformance_test.go): its paths, enums
+// and status codes, and the behaviours described there, such as
+// state_reason ignored unless the state changes, 410 Gone when issues are
+// disabled, labels silently dropped for a token without push access
+// (SetNoPush), 409 for an empty repository, 403 too_large for a file over
+// 100 MB and 301 for a renamed repository. Every GET answer has an ETag,
+// and a conditional request naming it is answered 304 Not Modified.
 package ghfake
 
 import (
@@ -37,6 +46,8 @@ type Server struct {
 
 	mu        sync.Mutex // guards everything below; held while a request is served
 	repos     map[string]*repoState
+	moved     map[string]string // old lower-case owner/name -> new owner/name
+	noPush    bool
 	requests  []Request
 	writes    int
 	faults    []*Fault
@@ -56,7 +67,9 @@ type Request struct {
 	Token  string // from the Authorization header, "" without one
 	Accept string
 	Body   string
-	Status int // the status answered
+	// IfNoneMatch is the ETag of a conditional request, "" without one.
+	IfNoneMatch string
+	Status      int // the status answered
 }
 
 // New starts a Server that is closed when the test ends; the test fails
@@ -79,6 +92,7 @@ func New(t testing.TB) *Server {
 func Start() *Server {
 	s := &Server{
 		repos: make(map[string]*repoState),
+		moved: make(map[string]string),
 		login: DefaultLogin,
 		now:   func() time.Time { return time.Now().UTC().Truncate(time.Second) },
 	}
@@ -102,6 +116,15 @@ func (s *Server) SetReadOnly(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.readOnly = on
+}
+
+// SetNoPush gives the token write access to issues but no push access to
+// the repository: labels sent with a new issue or an edit are silently
+// dropped, as GitHub's description says for such tokens.
+func (s *Server) SetNoPush(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noPush = on
 }
 
 // RequireToken makes requests without this bearer token answer 401 "Bad
@@ -163,11 +186,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	req := Request{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, prefix), Query: r.URL.RawQuery,
-		Token: bearer(r.Header.Get("Authorization")), Accept: r.Header.Get("Accept"), Body: string(body)}
+		Token: bearer(r.Header.Get("Authorization")), Accept: r.Header.Get("Accept"), Body: string(body),
+		IfNoneMatch: r.Header.Get("If-None-Match")}
 	if isWrite(r) {
 		s.writes++
 	}
-	s.dispatch(rec, r, req)
+	if r.Method == http.MethodGet {
+		cw := &conditionalWriter{ResponseWriter: rec, header: http.Header{}, status: http.StatusOK}
+		s.dispatch(cw, r, req)
+		cw.finish(req.IfNoneMatch)
+	} else {
+		s.dispatch(rec, r, req)
+	}
 	req.Status = rec.status
 	if rec.status == http.StatusMethodNotAllowed {
 		s.unhandled = append(s.unhandled, r.Method+" "+r.URL.Path)

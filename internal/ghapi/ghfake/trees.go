@@ -14,7 +14,7 @@ import (
 // level only. A symbolic link is seeded as a file whose path ends in
 // SymlinkSuffix and listed with mode 120000 under the path without it.
 func (s *Server) getTree(w http.ResponseWriter, r *http.Request, st *repoState) {
-	ref := r.PathValue("sha")
+	ref := r.PathValue("tree_sha")
 	files, ok := st.files[ref]
 	if !ok {
 		writeError(w, http.StatusNotFound, "Not Found")
@@ -57,7 +57,7 @@ func blobEntry(p, content string) *github.TreeEntry {
 // getBlob serves GET /repos/{o}/{r}/git/blobs/{sha} in the raw media
 // type: the content of any seeded file with that blob id.
 func (s *Server) getBlob(w http.ResponseWriter, r *http.Request, st *repoState) {
-	want := r.PathValue("sha")
+	want := r.PathValue("file_sha")
 	for _, files := range st.files {
 		for _, content := range files {
 			if blobSHA(content) == want {
