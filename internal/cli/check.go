@@ -34,6 +34,7 @@ type checkFlags struct {
 	reports  multiFlag
 	asOf     string
 	offline  bool
+	probeMX  probeFlag
 }
 
 // multiFlag is a repeatable string flag.
@@ -66,6 +67,7 @@ func (f *checkFlags) registerCheck(fs *flag.FlagSet) {
 	fs.Var(&f.reports, "reports", "TLS-RPT report `source` (file, directory, glob, https:// URL or imaps:// mailbox); repeatable")
 	fs.StringVar(&f.asOf, "as-of", "", "evaluate the clean window at this `time`: RFC 3339 or YYYY-MM-DD")
 	fs.BoolVar(&f.offline, "offline", false, "do not use the network: check the declared DNS only")
+	fs.Var(&f.probeMX, "probe-mx", "probe the MX hosts over SMTP on port 25 as MTA-STS senders see them: on (alone), off or auto (default: probe_mx of the configuration, auto = on except on GitHub-hosted runners)")
 }
 
 // evaluateCheck runs lint, the live checks and the report windows of the
@@ -120,11 +122,15 @@ func runChecks(ctx context.Context, env Env, f *checkFlags, hooks checkHooks) (c
 		}
 	}
 	results := checkDomains(ctx, env, r, net, f, asOf)
+	blocked, err := probeChecked(ctx, env, r.cfg, f, net, results)
+	if err != nil {
+		return checked{}, err
+	}
 	if hooks.adjust != nil {
 		hooks.adjust(results)
 	}
 	res, unverified := collect(results)
-	res.Diagnostics = append(cfgDiags, res.Diagnostics...)
+	res.Diagnostics = append(append(cfgDiags, res.Diagnostics...), blocked...)
 	res, code, _ := finish(res, f.failOn, unverified)
 	return checked{res: res, code: code, cfg: r.cfg, domains: results}, nil
 }
@@ -177,6 +183,10 @@ type domainResult struct {
 	window     *tlsrpt.Window    // nil without report sources
 	diags      diag.List
 	unverified bool
+	liveMX     []string // the live MX hosts; nil when offline or the lookup failed
+	// mxFailures are the MX hosts the probe found would fail under
+	// enforce, one line each.
+	mxFailures []string
 }
 
 // checkDomain lints one domain and, with a network, compares it with the
@@ -191,6 +201,7 @@ func checkDomain(ctx context.Context, env Env, r *repo, net *Network, d config.D
 	live := check.Observe(ctx, net.Resolver, net.Fetcher, d.Name)
 	cmp := check.Compare(d.Name, s, live, env.now())
 	dr.live = &cmp
+	dr.liveMX, _ = liveFacts(live)
 	dr.diags = append(dr.diags, cmp.Diags...)
 	dr.unverified = cmp.Unverified
 	return dr

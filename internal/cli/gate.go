@@ -105,12 +105,19 @@ func (g gateRun) evaluate(ctx context.Context, env Env) (report.Result, int, err
 	override := g.override != nil && g.override(base.cfg)
 	res := report.Result{Diagnostics: cfgDiags}
 	unverified := false
+	var probes []probeTarget
 	for _, d := range head.domains {
 		dr := g.domain(ctx, env, head, base, net, d, asOf, override)
 		res.Diagnostics = append(res.Diagnostics, dr.diags...)
 		res.Domains = append(res.Domains, dr.state)
 		unverified = unverified || dr.unverified
+		probes = append(probes, dr.probe)
 	}
+	probed, err := probeGated(ctx, env, base.cfg, f.probeMX.mode, net, probes, override)
+	if err != nil {
+		return report.Result{}, 0, err
+	}
+	res.Diagnostics = append(res.Diagnostics, probed...)
 	return finish(res, f.failOn, unverified)
 }
 
@@ -140,6 +147,7 @@ type gateDomainResult struct {
 	state      report.Domain
 	diags      diag.List
 	unverified bool
+	probe      probeTarget // the MX hosts to probe
 }
 
 // domain judges one domain: the head's static checks, then the gate's
@@ -172,6 +180,7 @@ func (g gateRun) domain(ctx context.Context, env Env, head, base *repo, net *Net
 	}
 	out := gate.Evaluate(in)
 	r.diags = append(r.diags, out.Diags...)
+	r.probe = gateProbeTarget(in, headIn)
 	r.state = domainState(d.Name, hs)
 	r.state.Window = in.Window
 	return r
