@@ -168,7 +168,7 @@ func failureDetail(r smtpprobe.Result) string {
 	case p.Type == smtpprobe.CertificateNotTrusted && r.TLS != nil:
 		detail := fmt.Sprintf("its certificate, issued by %s, does not chain to a root CA senders trust", diag.Excerpt(r.TLS.Leaf.Issuer))
 		if strings.Contains(p.Reason, "intermediate") {
-			detail += " (the server sends only its own certificate: the intermediate is missing)"
+			detail += " (the server sends only its own certificate: is the intermediate missing?)"
 		}
 		return detail
 	}

@@ -116,8 +116,8 @@ func TestJudgeProbes(t *testing.T) {
 					Reason: "x509: certificate signed by unknown authority (the server sent only its own certificate: is the intermediate missing?)"}}
 			}))},
 			want: []found{{"example.com", "MX " + mx1, diag.ProbeMXWouldFail, diag.Error,
-				`enforce would break delivery to mx1.example.com: its certificate, issued by "CN=Test CA", does not chain to a root CA senders trust (the server sends only its own certificate: the intermediate is missing) (senders would report certificate-not-trusted)`}},
-			failures: []string{`mx1.example.com: its certificate, issued by "CN=Test CA", does not chain to a root CA senders trust (the server sends only its own certificate: the intermediate is missing) (certificate-not-trusted)`},
+				`enforce would break delivery to mx1.example.com: its certificate, issued by "CN=Test CA", does not chain to a root CA senders trust (the server sends only its own certificate: is the intermediate missing?) (senders would report certificate-not-trusted)`}},
+			failures: []string{`mx1.example.com: its certificate, issued by "CN=Test CA", does not chain to a root CA senders trust (the server sends only its own certificate: is the intermediate missing?) (certificate-not-trusted)`},
 		},
 		{
 			name:   "certificate expiring in 10 days",
