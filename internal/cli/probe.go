@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/stsgate/stsgate/internal/check"
 	"github.com/stsgate/stsgate/internal/config"
@@ -66,13 +67,17 @@ type probeFindings struct {
 // probeMX probes the MX hosts of every target with one Prober, at most
 // cfg.Parallel hosts at once, each host once however many domains name
 // it. It returns nothing when the probe is off or there is no network.
+//
+// The probe is an observation of the servers as they are: certificates
+// are judged by the real clock, as the TLS stack judges the policy host's,
+// not by Env.Now (a test's fixed clock) or --as-of.
 func probeMX(ctx context.Context, env Env, cfg config.Config, mode config.ProbeMode, net *Network, targets []probeTarget) (probeFindings, error) {
 	var out probeFindings
 	if net == nil || !probeEnabled(mode, cfg.ProbeMX, env.getenv("RUNNER_ENVIRONMENT")) {
 		return out, nil
 	}
 	p, err := smtpprobe.New(smtpprobe.Options{Resolver: net.Resolver, Roots: net.Roots, Port: net.SMTPPort,
-		EHLOName: cfg.ProbeEHLOName, Concurrency: cfg.Parallel, Now: env.now})
+		EHLOName: cfg.ProbeEHLOName, Concurrency: cfg.Parallel})
 	if err != nil {
 		return out, fmt.Errorf("mx probe: %w", err)
 	}
@@ -88,7 +93,7 @@ func probeMX(ctx context.Context, env Env, cfg config.Config, mode config.ProbeM
 	for _, r := range p.Probe(ctx, hosts) {
 		byHost[r.Host] = r
 	}
-	return judgeProbes(targets, byHost, env.now()), nil
+	return judgeProbes(targets, byHost, time.Now()), nil
 }
 
 // probeHosts returns the MX hosts to probe for a domain: the live ones, or
