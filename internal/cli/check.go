@@ -15,7 +15,8 @@ import (
 )
 
 const checkUsage = `Usage: stsgate check [--dir D] [--config F | --domain D --policy F --zone F] [--dns-resolver ADDR]
-                     [--reports SOURCE]... [--as-of T] [--offline] [--format text|json|github]
+                     [--reports SOURCE]... [--as-of T] [--offline] [--probe-mx[=on|off|auto]]
+                     [--format text|json|github]
 
 Checks each domain the way senders see it: everything lint checks, then the
 published _mta-sts, _smtp._tls and MX records and the policy served at
@@ -24,6 +25,11 @@ repository (drift, id changes, MX coverage), and the TLS-RPT clean window
 when reports are configured or given with --reports.
 
 --offline skips the network and checks the declared DNS only.
+--probe-mx connects to port 25 of every MX host (EHLO, STARTTLS, the TLS
+handshake, QUIT) and says which ones senders would defer mail to under
+enforce, with the TLS-RPT result type they would report. probe_mx: auto
+(the default) probes except on GitHub-hosted runners, which block port 25;
+where every connection times out, one notice says so.
 Exit code 3 when something could not be checked (SERVFAIL, timeout) and
 nothing else failed.
 `

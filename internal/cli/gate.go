@@ -20,6 +20,7 @@ import (
 
 const gateUsage = `Usage: stsgate gate --base REF [--dir D] [--config F | --domain D --policy F --zone F]
                     [--reports SOURCE]... [--dns-resolver ADDR] [--offline] [--override]
+                    [--probe-mx[=on|off|auto]]
                     [--as-of T] [--format text|json|github]
 
 Judges the change from the merge base of REF and HEAD to the working tree
@@ -31,6 +32,8 @@ settings (clean_days, known senders, ignore rules) come from the base
 configuration, so a change cannot relax the rules that judge it.
 
 --override acts as the override label: gate failures become warnings.
+--probe-mx probes the MX hosts as check does; on a change that flips to
+enforce, an MX host senders would defer mail to is an error.
 `
 
 type gateFlags struct {
