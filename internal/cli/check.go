@@ -66,6 +66,15 @@ func runCheck(ctx context.Context, args []string, env Env) (int, error) {
 	return code, f.render(env, res)
 }
 
+// validate checks the flags of check and gate: those of every command,
+// then that --probe-mx has the network it needs.
+func (f *checkFlags) validate() error {
+	if f.offline && f.probeMX.mode == config.ProbeOn {
+		return usagef("--probe-mx needs the network: drop --offline, or --probe-mx")
+	}
+	return f.repoFlags.validate()
+}
+
 // registerCheck registers the flags of check, which gate shares.
 func (f *checkFlags) registerCheck(fs *flag.FlagSet) {
 	f.register(fs)

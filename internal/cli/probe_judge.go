@@ -38,9 +38,10 @@ func judgeProbes(targets []probeTarget, byHost map[string]smtpprobe.HostResult, 
 	return out
 }
 
-// portBlocked reports whether every address probed timed out at connect
-// (or was not tried for lack of time): a port 25 that is blocked on the
-// way, as on GitHub-hosted runners, rather than MX hosts that are down.
+// portBlocked reports whether every address probed timed out at connect,
+// had no route (IPv6 on a runner without it) or was not tried for lack of
+// time, at least one timing out: a port 25 that is blocked on the way, as
+// on GitHub-hosted runners, rather than MX hosts that are down.
 func portBlocked(byHost map[string]smtpprobe.HostResult) bool {
 	timedOut := false
 	for _, hr := range byHost {
@@ -48,7 +49,7 @@ func portBlocked(byHost map[string]smtpprobe.HostResult) bool {
 			switch r.Connect {
 			case smtpprobe.ConnectTimedOut:
 				timedOut = true
-			case smtpprobe.ConnectNotTried:
+			case smtpprobe.ConnectNotTried, smtpprobe.ConnectUnreachable:
 			default:
 				return false
 			}

@@ -136,6 +136,15 @@ func TestJudgeProbes(t *testing.T) {
 			blocked: true,
 		},
 		{
+			name:   "IPv4 times out, IPv6 has no route: blocked all the same",
+			target: target(policy.ModeEnforce, false, mx1),
+			hosts: []smtpprobe.HostResult{host(mx1, probed(mx1, "192.0.2.1", timedOut), probed(mx1, "2001:db8::1", func(r *smtpprobe.Result) {
+				timedOut(r)
+				r.Connect, r.Err = smtpprobe.ConnectUnreachable, errors.New("connect: network is unreachable")
+			}))},
+			blocked: true,
+		},
+		{
 			name:   "one address refused",
 			target: target(policy.ModeEnforce, false, mx1),
 			hosts: []smtpprobe.HostResult{host(mx1, probed(mx1, "192.0.2.1", nil), probed(mx1, "192.0.2.9", func(r *smtpprobe.Result) {
