@@ -17,6 +17,12 @@
 # configurations are in testdata/e2e-smtp. No policy host is served: the
 # live check's findings about it are not what this test looks at.
 #
+# A second run checks blocked.probe.test, whose two MX hosts sit behind a
+# veth link with static neighbour entries for MAC addresses nobody has: the
+# SYNs vanish, as where outbound port 25 is blocked (GitHub-hosted
+# runners). It must give exactly one probe-port25-blocked notice and no
+# other probe finding, after one connect timeout (10 s).
+#
 # Needs root, exim4-daemon-light, nsd, openssl, iproute2 and jq (.ci/run
 # installs them). STSGATE=path tests that binary instead of building one;
 # KEEP=1 keeps the work directory (configurations, logs, JSON output).
@@ -167,6 +173,11 @@ exim4 -C "$W/exim/exim.conf" -bV >"$W/exim/check.log" 2>&1 || { cat "$W/exim/che
 ip netns add "$NS"
 ns_created=1
 ip -n "$NS" link set lo up
+ip -n "$NS" link add stsgate0 type veth peer name stsgate1
+ip -n "$NS" addr add 10.9.0.1/24 dev stsgate0
+ip -n "$NS" link set stsgate0 up
+ip -n "$NS" link set stsgate1 up
+for a in 2 3; do ip -n "$NS" neigh add "10.9.0.$a" lladdr "02:00:00:00:00:0$a" dev stsgate0; done
 "${X[@]}" nsd -c "$W/dns/nsd.conf" </dev/null >>"$W/dns/stdout.log" 2>&1
 "${X[@]}" exim4 -C "$W/exim/exim.conf" -bdf </dev/null >>"$W/exim/stdout.log" 2>&1 &
 exim_pid=$!
@@ -212,6 +223,21 @@ if [ "$failed" -ne 0 ]; then
   jq -r '.diagnostics[]? | "       \(.severity) \(.code) \(.subject // ""): \(.message)"' "$out"
 fi
 
-echo "e2e-smtp: $((${#hosts[@]} - failed)) of ${#hosts[@]} MX hosts as expected in $(elapsed)"
+# ---------- port 25 blocked on the way ----------
+out=$W/out/blocked.json
+got=0
+"${X[@]}" env SSL_CERT_FILE="$W/pki/ca.crt" timeout 60 "$bin" check --probe-mx \
+  --dns-resolver 127.0.0.53:53 --dir "$e2e/blocked" --domain blocked.probe.test \
+  --policy "$e2e/blocked/.well-known/mta-sts.txt" --format json \
+  </dev/null >"$out" 2>"$W/out/blocked.stderr" || got=$?
+said=$(jq -r '[.diagnostics[]? | select(.code | startswith("probe-")) | .code] | join(",")' "$out" 2>/dev/null || echo "no JSON")
+if [ "$said" = probe-port25-blocked ]; then
+  printf 'PASS %-22s %s\n' "port 25 blocked" "$said"
+else
+  failed=$((failed + 1))
+  printf 'FAIL %-22s got "%s", want "probe-port25-blocked" (exit %d)\n' "port 25 blocked" "$said" "$got"
+fi
+
+echo "e2e-smtp: $((${#hosts[@]} + 1 - failed)) of $((${#hosts[@]} + 1)) cases as expected in $(elapsed)"
 [ "$failed" -eq 0 ] && status=0
 exit "$status"
