@@ -24,7 +24,7 @@ const (
 	klauspostGzip = "github.com/klauspost/compress"
 	goIMAP        = "github.com/emersion/go-imap"
 	goSASL        = "github.com/emersion/go-sasl"
-	goSMTP        = "github.com/emersion/go-smtp" // smtpprobe's tests only: an in-process SMTP server
+	goSMTP        = "github.com/emersion/go-smtp" // tests only: an in-process SMTP server
 )
 
 var pure = []string{"internal/diag", "internal/txtfield"}
@@ -56,7 +56,8 @@ var allowed = map[string][]string{
 	"internal/report":            append(slices.Clone(pure), "internal/tlsrpt", "internal/markdown", githubActions),
 	"internal/cli": append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone",
 		"internal/config", "internal/check", "internal/report", "internal/dnsx", "internal/fetch", githubActions,
-		"internal/gate", "internal/ghapi", "internal/remind", "internal/source", "internal/imapsource", "internal/summary"),
+		"internal/gate", "internal/ghapi", "internal/remind", "internal/source", "internal/imapsource", "internal/summary",
+		"internal/smtpprobe"),
 	"internal/gate":         append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone", "internal/check"),
 	"internal/ghapi":        append(slices.Clone(pure), goGitHub, "internal/remind"), // implements remind's interfaces
 	"internal/ghapi/ghfake": append(slices.Clone(pure), goGitHub),

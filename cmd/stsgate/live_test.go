@@ -27,6 +27,7 @@ import (
 //	live/<host>/headers "Status: 301", "Content-Type: ...", "Location: ..."
 //	live/<host>/files/F served at https://<host>/F, only with the bearer
 //	                    token in live/<host>/token when that file exists
+//	live/smtp           SMTP servers on loopback addresses (startSMTP)
 //
 // It exports STSGATE_TEST_DNS, STSGATE_TEST_HTTPS_PORT and
 // STSGATE_TEST_ROOTS for the test command (testNetwork).
@@ -59,6 +60,9 @@ func startLive(t *testing.T, env *testscript.Env) error {
 	srv := fetchtest.NewServer(policyHandler(filepath.Join(env.WorkDir, "live")), leaf)
 	env.Defer(srv.Close)
 	if err := startIMAP(env, leaf); err != nil {
+		return err
+	}
+	if err := startSMTP(env, ca); err != nil {
 		return err
 	}
 	roots := filepath.Join(env.WorkDir, "ca.pem")
@@ -146,6 +150,7 @@ func testNetwork(addr string) func(cli.NetworkOptions) (*cli.Network, error) {
 			o.Resolver = addr
 		}
 		o.HTTPSPort, _ = strconv.Atoi(os.Getenv("STSGATE_TEST_HTTPS_PORT"))
+		o.SMTPPort = smtpPort()
 		pem, err := os.ReadFile(os.Getenv("STSGATE_TEST_ROOTS"))
 		if err != nil {
 			return nil, err

@@ -106,7 +106,7 @@ func (a *actionRun) state(dr domainResult, now time.Time) remind.State {
 	s := remind.State{
 		Domain: dr.name, PolicyFile: dr.static.PolicyFile, PolicyText: dr.static.PolicyText,
 		DNS: a.declared(dr), Unverified: dr.unverified || dr.live == nil,
-		Window: dr.window, Now: now,
+		Window: dr.window, Now: now, MXFailures: dr.mxFailures,
 	}
 	if p := dr.static.Policy; p != nil {
 		s.RepoMode = p.Mode

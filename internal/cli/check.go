@@ -15,7 +15,8 @@ import (
 )
 
 const checkUsage = `Usage: stsgate check [--dir D] [--config F | --domain D --policy F --zone F] [--dns-resolver ADDR]
-                     [--reports SOURCE]... [--as-of T] [--offline] [--format text|json|github] [--fail-on error|warning]
+                     [--reports SOURCE]... [--as-of T] [--offline] [--probe-mx[=on|off|auto]]
+                     [--format text|json|github] [--fail-on error|warning]
 
 Checks each domain the way senders see it: everything lint checks, then the
 published _mta-sts, _smtp._tls and MX records and the policy served at
@@ -24,6 +25,11 @@ repository (drift, id changes, MX coverage), and the TLS-RPT clean window
 when reports are configured or given with --reports.
 
 --offline skips the network and checks the declared DNS only.
+--probe-mx connects to port 25 of every MX host (EHLO, STARTTLS, the TLS
+handshake, QUIT) and says which ones senders would defer mail to under
+enforce, with the TLS-RPT result type they would report. probe_mx: auto
+(the default) probes except on GitHub-hosted runners, which block port 25;
+where every connection times out, one notice says so.
 Exit code 3 when something could not be checked (SERVFAIL, timeout) and
 nothing else failed.
 `
@@ -34,6 +40,7 @@ type checkFlags struct {
 	reports  multiFlag
 	asOf     string
 	offline  bool
+	probeMX  probeFlag
 }
 
 // multiFlag is a repeatable string flag.
@@ -59,6 +66,15 @@ func runCheck(ctx context.Context, args []string, env Env) (int, error) {
 	return code, f.render(env, res)
 }
 
+// validate checks the flags of check and gate: those of every command,
+// then that --probe-mx has the network it needs.
+func (f *checkFlags) validate() error {
+	if f.offline && f.probeMX.mode == config.ProbeOn {
+		return usagef("--probe-mx needs the network: drop --offline, or --probe-mx")
+	}
+	return f.repoFlags.validate()
+}
+
 // registerCheck registers the flags of check, which gate shares.
 func (f *checkFlags) registerCheck(fs *flag.FlagSet) {
 	f.register(fs)
@@ -66,6 +82,7 @@ func (f *checkFlags) registerCheck(fs *flag.FlagSet) {
 	fs.Var(&f.reports, "reports", "TLS-RPT report `source` (file, directory, glob, https:// URL or imaps:// mailbox); repeatable")
 	fs.StringVar(&f.asOf, "as-of", "", "evaluate the clean window at this `time`: RFC 3339 or YYYY-MM-DD")
 	fs.BoolVar(&f.offline, "offline", false, "do not use the network: check the declared DNS only")
+	fs.Var(&f.probeMX, "probe-mx", "probe the MX hosts over SMTP on port 25 as MTA-STS senders see them: on (alone), off or auto (default: probe_mx of the configuration, auto = on except on GitHub-hosted runners)")
 }
 
 // evaluateCheck runs lint, the live checks and the report windows of the
@@ -120,11 +137,15 @@ func runChecks(ctx context.Context, env Env, f *checkFlags, hooks checkHooks) (c
 		}
 	}
 	results := checkDomains(ctx, env, r, net, f, asOf)
+	blocked, err := probeChecked(ctx, env, r.cfg, f, net, results)
+	if err != nil {
+		return checked{}, err
+	}
 	if hooks.adjust != nil {
 		hooks.adjust(results)
 	}
 	res, unverified := collect(results)
-	res.Diagnostics = append(cfgDiags, res.Diagnostics...)
+	res.Diagnostics = append(append(cfgDiags, res.Diagnostics...), blocked...)
 	res, code, _ := finish(res, f.failOn, unverified)
 	return checked{res: res, code: code, cfg: r.cfg, domains: results}, nil
 }
@@ -177,6 +198,10 @@ type domainResult struct {
 	window     *tlsrpt.Window    // nil without report sources
 	diags      diag.List
 	unverified bool
+	liveMX     []string // the live MX hosts; nil when offline or the lookup failed
+	// mxFailures are the MX hosts the probe found would fail under
+	// enforce, one line each.
+	mxFailures []string
 }
 
 // checkDomain lints one domain and, with a network, compares it with the
@@ -191,6 +216,7 @@ func checkDomain(ctx context.Context, env Env, r *repo, net *Network, d config.D
 	live := check.Observe(ctx, net.Resolver, net.Fetcher, d.Name)
 	cmp := check.Compare(d.Name, s, live, env.now())
 	dr.live = &cmp
+	dr.liveMX, _ = liveFacts(live)
 	dr.diags = append(dr.diags, cmp.Diags...)
 	dr.unverified = cmp.Unverified
 	return dr

@@ -20,7 +20,8 @@ import (
 
 const gateUsage = `Usage: stsgate gate --base REF [--dir D] [--config F | --domain D --policy F --zone F]
                     [--reports SOURCE]... [--dns-resolver ADDR] [--offline] [--override]
-                    [--as-of T] [--filter-mode changed|all] [--format text|json|github] [--fail-on error|warning]
+                    [--probe-mx[=on|off|auto]] [--as-of T] [--filter-mode changed|all]
+                    [--format text|json|github] [--fail-on error|warning]
 
 Judges the change from the merge base of REF and HEAD to the working tree
 the way the pull-request gate of the Action does: it fails a flip to
@@ -36,6 +37,9 @@ configuration, so a change cannot relax the rules that judge it.
 change touches and the ones it brings; a finding the base has too, in a
 file the change does not touch, is listed as a pre-existing notice.
 --filter-mode all counts every finding.
+
+--probe-mx probes the MX hosts as check does; on a change that flips to
+enforce, an MX host senders would defer mail to is an error.
 `
 
 type gateFlags struct {
@@ -121,12 +125,19 @@ func (g gateRun) evaluate(ctx context.Context, env Env) (report.Result, int, err
 	override := g.override != nil && g.override(base.cfg)
 	res := report.Result{Diagnostics: g.changes.preexisting(cfgDiags, baseCfgDiags)}
 	unverified := false
+	var probes []probeTarget
 	for _, d := range head.domains {
 		dr := g.domain(ctx, env, head, base, net, d, asOf, override)
 		res.Diagnostics = append(res.Diagnostics, dr.diags...)
 		res.Domains = append(res.Domains, dr.state)
 		unverified = unverified || dr.unverified
+		probes = append(probes, dr.probe)
 	}
+	probed, err := probeGated(ctx, env, base.cfg, f.probeMX.mode, net, probes, override)
+	if err != nil {
+		return report.Result{}, 0, err
+	}
+	res.Diagnostics = append(res.Diagnostics, probed...)
 	return finish(res, f.failOn, unverified)
 }
 
@@ -158,6 +169,7 @@ type gateDomainResult struct {
 	state      report.Domain
 	diags      diag.List
 	unverified bool
+	probe      probeTarget // the MX hosts to probe
 }
 
 // domain judges one domain: the head's static checks, then the gate's
@@ -192,6 +204,7 @@ func (g gateRun) domain(ctx context.Context, env Env, head, base *repo, net *Net
 	}
 	out := gate.Evaluate(in)
 	r.diags = append(r.diags, out.Diags...)
+	r.probe = gateProbeTarget(in, headIn)
 	r.state = domainState(d.Name, hs)
 	r.state.Window = in.Window
 	return r

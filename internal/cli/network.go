@@ -18,6 +18,11 @@ import (
 type Network struct {
 	Resolver check.Resolver
 	Fetcher  Fetcher
+	// Roots are the roots certificates must chain to (nil = the
+	// system's), and SMTPPort the port the MX probe dials (0 = 25): test
+	// hooks, as in NetworkOptions.
+	Roots    *x509.CertPool
+	SMTPPort int
 }
 
 // Fetcher fetches policies and report URLs; fetch.Client is the real one.
@@ -36,6 +41,7 @@ type NetworkOptions struct {
 	// SSL_CERT_FILE).
 	HTTPSPort int
 	Roots     *x509.CertPool
+	SMTPPort  int // the port MX hosts are probed on (0 = 25)
 }
 
 // NewNetwork builds the real network: dnsx for DNS, fetch for HTTPS.
@@ -45,7 +51,7 @@ func NewNetwork(o NetworkOptions) (*Network, error) {
 		return nil, fmt.Errorf("dns resolver: %w", err)
 	}
 	f := fetch.New(fetch.Options{Resolver: res, Timeout: o.FetchTimeout, Port: o.HTTPSPort, Roots: o.Roots})
-	return &Network{Resolver: res, Fetcher: f}, nil
+	return &Network{Resolver: res, Fetcher: f, Roots: o.Roots, SMTPPort: o.SMTPPort}, nil
 }
 
 // network builds the Network for a run: through Env.NewNetwork when a

@@ -34,6 +34,20 @@ const (
 	// DefaultFetchTimeout is the one minute RFC 8461 §3.3 suggests for a
 	// whole policy fetch.
 	DefaultFetchTimeout = 60 * time.Second
+	// DefaultProbeMX probes the MX hosts except on GitHub-hosted runners,
+	// which block port 25.
+	DefaultProbeMX = ProbeAuto
+)
+
+// ProbeMode is the setting probe_mx: whether check and gate probe the MX
+// hosts over SMTP (DESIGN §1.12).
+type ProbeMode string
+
+// The values of probe_mx.
+const (
+	ProbeAuto ProbeMode = "auto" // on, except where RUNNER_ENVIRONMENT is github-hosted
+	ProbeOn   ProbeMode = "on"
+	ProbeOff  ProbeMode = "off"
 )
 
 // Limits on the input.
@@ -64,6 +78,8 @@ type Config struct {
 	Parallel        int           // default 16, 1..256
 	DNSTimeout      time.Duration // default 5s, up to 10m
 	FetchTimeout    time.Duration // default 60s, up to 10m
+	ProbeMX         ProbeMode     // default auto
+	ProbeEHLOName   string        // the name the MX probe sends in EHLO; "" = its address literal
 }
 
 // Domain is one entry of domains:.
@@ -128,6 +144,7 @@ func Default() Config {
 		Parallel:      DefaultParallel,
 		DNSTimeout:    DefaultDNSTimeout,
 		FetchTimeout:  DefaultFetchTimeout,
+		ProbeMX:       DefaultProbeMX,
 	}
 }
 

@@ -69,6 +69,8 @@ func TestParseFull(t *testing.T) {
 		Parallel:      8,
 		DNSTimeout:    3 * time.Second,
 		FetchTimeout:  90 * time.Second,
+		ProbeMX:       ProbeOff,
+		ProbeEHLOName: "runner1.example.com",
 	}
 	if diff := cmp.Diff(want, got, cmpOpts); diff != "" {
 		t.Errorf("Parse(testdata/full.yml) mismatch (-want +got):\n%s", diff)
@@ -101,7 +103,7 @@ func TestDefault(t *testing.T) {
 	want := Config{
 		CleanDays: 14, MinReportDays: 7, MaxReportLag: 72 * time.Hour, StaleDays: 30, SnoozeDays: 30,
 		IssueLabel: "mta-sts", OverrideLabel: "mta-sts-override", Parallel: 16,
-		DNSTimeout: 5 * time.Second, FetchTimeout: 60 * time.Second,
+		DNSTimeout: 5 * time.Second, FetchTimeout: 60 * time.Second, ProbeMX: ProbeAuto,
 	}
 	if diff := cmp.Diff(want, Default(), cmpOpts); diff != "" {
 		t.Errorf("Default() mismatch (-want +got):\n%s", diff)

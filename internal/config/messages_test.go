@@ -43,6 +43,9 @@ func TestMessages(t *testing.T) {
 		{"min_report_days hint", "min_report_days: 0\n", "min_report_days is 0, outside 1..365", "default (half of clean_days, rounded up).", ""},
 		{"type", "clean_days: \"x\"\n", `clean_days must be a whole number, not the text "x"`, "whole number from 1 to 365", ""},
 		{"list type", "domains:\n  - domain: example.com\n    reports: r/\n", `reports must be a list of values, not the text "r/"`, "even a single item goes in a list", ""},
+		{"probe_mx", "probe_mx: sometimes\n", `probe_mx "sometimes" is not auto, on or off`, "GitHub-hosted runners, which block port 25", ""},
+		{"probe_mx list", "probe_mx: [on]\n", "probe_mx must be auto, on or off, not a list", "probe_mx to auto", ""},
+		{"probe_ehlo_name", "probe_ehlo_name: \"[192.0.2.1]\"\n", "probe_ehlo_name \"[192.0.2.1]\" is not a host name", "runner1.example.com", ""},
 		{"syntax", "a: {b: c}}\n", "not valid YAML: did not find expected key", "YAML syntax", ""},
 	}
 	for _, tc := range tests {

@@ -101,6 +101,8 @@ func (d *decoder) topFields(c *Config, st *topState) []field {
 		durationKey(fetchTimeoutSetting, &c.FetchTimeout),
 		{"imap_password_env", func(v *yaml.Node) { c.IMAPPasswordEnv = d.envName(v, "imap_password_env") }},
 		{"imap_token_env", func(v *yaml.Node) { c.IMAPTokenEnv = d.envName(v, "imap_token_env") }},
+		{"probe_mx", func(v *yaml.Node) { d.probeMode(v, &c.ProbeMX) }},
+		{"probe_ehlo_name", func(v *yaml.Node) { c.ProbeEHLOName = d.ehloName(v) }},
 	}
 }
 
@@ -149,4 +151,40 @@ func (d *decoder) label(n *yaml.Node, key string, dst *string) bool {
 	}
 	*dst = v.Text
 	return true
+}
+
+// probeMode decodes probe_mx: auto, on or off. YAML 1.1 reads a bare on
+// and off as booleans; they are taken for what they say.
+func (d *decoder) probeMode(n *yaml.Node, dst *ProbeMode) {
+	hint := "Set probe_mx to auto (probe except on GitHub-hosted runners, which block port 25), on or off."
+	if n.Kind != yaml.ScalarNode {
+		d.typeError(n, "probe_mx", "auto, on or off", hint)
+		return
+	}
+	switch m := ProbeMode(strings.ToLower(n.Value)); m {
+	case ProbeAuto, ProbeOn, ProbeOff:
+		*dst = m
+	case "true", "yes":
+		*dst = ProbeOn
+	case "false", "no":
+		*dst = ProbeOff
+	default:
+		d.report(diag.ConfigValue, n, fmt.Sprintf("probe_mx %s is not auto, on or off", diag.Excerpt(n.Value)), hint)
+	}
+}
+
+// ehloName decodes probe_ehlo_name, the name the MX probe introduces
+// itself with (RFC 5321 §4.1.1.1): a host name, such as the runner's.
+func (d *decoder) ehloName(n *yaml.Node) string {
+	v, ok := d.nonEmpty(n, "probe_ehlo_name")
+	if !ok {
+		return ""
+	}
+	name := normalizeHost(v.Text)
+	if p := hostProblem(name); p != "" {
+		d.report(diag.ConfigValue, n, fmt.Sprintf("probe_ehlo_name %s is not a host name: %s", diag.Excerpt(v.Text), p),
+			"Give the fully qualified name of the machine that runs the probe, such as runner1.example.com, or remove the key to send its address.")
+		return ""
+	}
+	return name
 }

@@ -34,6 +34,7 @@ var catalog = index(
 	liveCodes,
 	gateCodes,
 	remindCodes,
+	probeCodes,
 )
 
 func index(tables ...[]Info) map[Code]Info {

@@ -80,10 +80,16 @@ func (r renderer) lead() string {
 				"`mode: enforce` would defer mail, so the pull-request gate refuses the switch until they arrive again.",
 				markdown.Text(s.Domain), sinceText(s.TestingSince), s.StaleDays, stoppedText(s))
 		}
+		if clean(s) {
+			return fmt.Sprintf("The policy of %s has been in `mode: testing` since %s, more than %d days, and the TLS-RPT "+
+				"reports show %s, but a probe of the MX hosts found that `mode: enforce` would break delivery: senders that "+
+				"enforce the policy would defer mail to them (RFC 8461 §4.2, §5.1).",
+				markdown.Text(s.Domain), sinceText(s.TestingSince), s.StaleDays, streakText(s)) + mxFailuresText(s)
+		}
 		return fmt.Sprintf("The policy of %s has been in `mode: testing` since %s, more than %d days, but the TLS-RPT reports "+
 			"do not show a clean window yet: %s. In `mode: enforce`, senders would defer mail on those failures instead of "+
 			"only reporting them. Triage them; the pull-request gate lets the switch through once the window is clean.",
-			markdown.Text(s.Domain), sinceText(s.TestingSince), s.StaleDays, notCleanText(s))
+			markdown.Text(s.Domain), sinceText(s.TestingSince), s.StaleDays, notCleanText(s)) + mxFailuresText(s)
 	case KindDrift:
 		return r.driftLead()
 	case KindTLSRPTMissing:
@@ -251,4 +257,18 @@ func (r renderer) footer() string {
 	return fmt.Sprintf("---\n<sub>Maintained by stsgate: it rewrites this description when the state changes and "+
 		"comments only on a change of state. It closes the issue once %s enforces its policy and the live state matches "+
 		"the repository. Close it as <b>not planned</b> to snooze it for %d days.</sub>\n", markdown.Text(r.s.Domain), r.s.SnoozeDays)
+}
+
+// mxFailuresText lists the MX hosts that a probe found would fail under
+// enforce, after a lead; "" when there are none.
+func mxFailuresText(s State) string {
+	if len(s.MXFailures) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n\nThe MX hosts that would fail under `mode: enforce`, with what senders would report:\n\n")
+	for _, f := range s.MXFailures {
+		b.WriteString("- " + markdown.Text(f) + "\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -35,6 +35,14 @@ func TestDesiredKinds(t *testing.T) {
 		{name: "blocked by failures", state: with(readyState(), func(s *State) { s.Window = dirtyWindow() }), kind: KindBlocked,
 			title:  "MTA-STS: example.com has been in testing mode for over 30 days",
 			inBody: []string{"**Blocking failures** (1)", "certificate-expired", "7 clean days in a row, 14 needed", "Once the window is clean"}},
+		{name: "blocked by an MX that would fail", state: with(readyState(), func(s *State) {
+			s.MXFailures = []string{"mx2.example.com: its certificate is for mail.other.example (certificate-host-mismatch)"}
+		}), kind: KindBlocked,
+			title: "MTA-STS: example.com has been in testing mode for over 30 days",
+			inBody: []string{"a probe of the MX hosts found that `mode: enforce` would break delivery",
+				"mx2.example.com: its certificate is for mail.other.example (certificate-host-mismatch)", "Fix each MX host",
+				"Once every MX host passes the probe"},
+			notInBody: []string{"Nothing blocks"}},
 		{name: "blocked without reports", state: with(readyState(), func(s *State) { s.Window = nil }), kind: KindBlocked,
 			inBody: []string{"no reports were read for the domain", "No TLS-RPT reports were read"}},
 		{name: "blocked, testing since from reports", state: with(readyState(), func(s *State) {

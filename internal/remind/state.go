@@ -30,7 +30,8 @@ const (
 	// clean: time to switch to enforce.
 	KindReady Kind = "ready"
 	// KindBlocked: testing for at least stale_days but the window is not
-	// clean: the failures need triage.
+	// clean, or an MX host would fail under enforce: the failures need
+	// triage.
 	KindBlocked Kind = "blocked"
 	// KindQuiet: nothing to do yet. No issue is opened; an existing one is
 	// left as it is.
@@ -93,6 +94,12 @@ type State struct {
 	LiveID string
 	// TLSRPT reports that a valid _smtp._tls record is published.
 	TLSRPT bool
+	// MXFailures are the MX hosts that an SMTP probe found would fail
+	// under enforce (RFC 8461 §4.2, §5.1), one line each, such as
+	// "mx2.example.com: its certificate is for mail.other.example
+	// (certificate-host-mismatch)"; nil when none failed or none were
+	// probed.
+	MXFailures []string
 
 	// Window is the clean window of the domain; nil when no reports were
 	// read.
@@ -197,7 +204,7 @@ func classify(s State) Kind {
 		return KindTLSRPTMissing
 	case s.RepoMode == policy.ModeEnforce:
 		return KindResolved
-	case s.RepoMode == policy.ModeTesting && stale(s) && clean(s):
+	case s.RepoMode == policy.ModeTesting && stale(s) && clean(s) && len(s.MXFailures) == 0:
 		return KindReady
 	case s.RepoMode == policy.ModeTesting && stale(s):
 		return KindBlocked

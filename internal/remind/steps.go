@@ -26,9 +26,12 @@ func (r renderer) flipSteps() string {
 	b.WriteString("2. **Read the reports.** " + readText(r.s) + "\n")
 	b.WriteString("3. **Triage.** " + triageText(r.s) + "\n")
 	b.WriteString("4. **Switch to enforce and change the id, in one pull request.** ")
-	if r.kind == KindBlocked {
+	switch {
+	case r.kind == KindBlocked && clean(r.s):
+		b.WriteString("Once every MX host passes the probe (the gate refuses the switch before), change ")
+	case r.kind == KindBlocked:
 		b.WriteString("Once the window is clean (the gate refuses the switch before), change ")
-	} else {
+	default:
 		b.WriteString("Change ")
 	}
 	b.WriteString(markdown.Code(r.policyFile()) + ":\n\n")
@@ -57,6 +60,10 @@ func readText(s State) string {
 
 // triageText is the triage step.
 func triageText(s State) string {
+	if clean(s) && len(s.MXFailures) > 0 {
+		return "The reports show nothing blocking, but the MX probe does. Fix each MX host listed above: a certificate " +
+			"from a public CA that names the host, not expired, offered over STARTTLS. The probe runs again on every run."
+	}
 	if clean(s) {
 		return "Nothing blocks. Failures from senders not in `known_senders` are listed but do not block: " +
 			"their TLS stacks are not yours to fix."
