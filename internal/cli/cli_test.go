@@ -137,7 +137,8 @@ func TestUsageListsEveryFlag(t *testing.T) {
 				}
 				name = strings.TrimPrefix(name, "-")
 				name, _, _ = strings.Cut(name, " ")
-				if !strings.Contains(synopsis+" ", "--"+name+" ") && !strings.Contains(synopsis, "--"+name+"]") {
+				if !strings.Contains(synopsis+" ", "--"+name+" ") && !strings.Contains(synopsis, "--"+name+"]") &&
+					!strings.Contains(synopsis, "--"+name+"[=") {
 					missing = append(missing, "--"+name)
 				}
 			}
