@@ -148,7 +148,7 @@ for s in "${scenarios[@]}"; do
   got=0
   "${X[@]}" env SSL_CERT_FILE="$W/pki/ca.crt" timeout 30 "$bin" check \
     --dns-resolver 127.0.0.53:53 --dir "$e2e/$name" --domain "$domain" \
-    --policy .well-known/mta-sts.txt --zone "dns/$domain.zone" --format json \
+    --policy "$e2e/$name/.well-known/mta-sts.txt" --zone "$e2e/$name/dns/$domain.zone" --format json \
     </dev/null >"$out" 2>"$W/out/$name.stderr" || got=$?
   problems=()
   [ "$got" -eq "$want" ] || problems+=("exit $got, want $want")
