@@ -3,15 +3,18 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stsgate/stsgate/internal/config"
+	"github.com/stsgate/stsgate/internal/ghapi"
 )
 
 // gitRepo makes a git repository in a temporary directory with files
@@ -169,5 +172,24 @@ func TestReportHosts(t *testing.T) {
 	want := map[string]bool{"reports.example.net": true, "r.example.org:8443": true}
 	if diff := cmp.Diff(want, reportHosts(cfg)); diff != "" {
 		t.Errorf("reportHosts (-want +got):\n%s", diff)
+	}
+}
+
+// TestBaseListHint checks that the fix for a base revision that cannot be
+// listed names the token's permission only when GitHub refused it.
+func TestBaseListHint(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		err  error
+		says string
+	}{
+		{&ghapi.PermissionError{}, "contents: read"},
+		{&ghapi.RateLimitError{}, "rate limit"},
+		{fmt.Errorf("tree: %w", ghapi.ErrNotFound), "base revision exists"},
+		{errors.New("ghapi: list tree: 502 Bad Gateway"), "run the gate again"},
+	} {
+		if got := baseListHint(tc.err); !strings.Contains(got, tc.says) {
+			t.Errorf("baseListHint(%v) = %q, want it to say %q", tc.err, got, tc.says)
+		}
 	}
 }

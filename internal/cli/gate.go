@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/stsgate/stsgate/internal/config"
 	"github.com/stsgate/stsgate/internal/diag"
 	"github.com/stsgate/stsgate/internal/gate"
+	"github.com/stsgate/stsgate/internal/ghapi"
 	"github.com/stsgate/stsgate/internal/policy"
 	"github.com/stsgate/stsgate/internal/report"
 	"github.com/stsgate/stsgate/internal/source"
@@ -268,7 +270,7 @@ func (g gateRun) evidenceSources(ev *evidence, specs []string) (source.Sources, 
 		files, err := baseFiles(g.base, spec)
 		switch {
 		case err != nil:
-			diags.Add(source.Diag(spec, "cannot be listed in the base revision: "+err.Error(), "check the token's contents: read permission"))
+			diags.Add(source.Diag(spec, "cannot be listed in the base revision: "+err.Error(), baseListHint(err)))
 		case len(files) == 0:
 			diags.Add(source.Diag(spec, "names no report file in the base revision", "commit reports under it in a pull request of their own; the gate counts only what the base revision holds"))
 		}
@@ -300,4 +302,20 @@ func liveFacts(l check.Live) ([]string, policy.Mode) {
 		}
 	}
 	return mx, mode
+}
+
+// baseListHint is the fix for a base revision that could not be listed:
+// the token's permission only when GitHub refused it, else the cause.
+func baseListHint(err error) string {
+	var perm *ghapi.PermissionError
+	var limit *ghapi.RateLimitError
+	switch {
+	case errors.As(err, &perm):
+		return "give the workflow's token contents: read permission"
+	case errors.As(err, &limit):
+		return "the GitHub API rate limit was reached; run the gate again once it resets"
+	case errors.Is(err, ghapi.ErrNotFound):
+		return "check that the base revision exists (in a local clone, fetch it: git fetch origin, or actions/checkout with fetch-depth: 0)"
+	}
+	return "GitHub, git or the network failed as the error says; run the gate again"
 }
