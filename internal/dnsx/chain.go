@@ -80,22 +80,33 @@ func (ch *chain) follow(answer []dns.RR, name string, qtype uint16) ([]dns.RR, s
 // for the alias's target. Every query adds at least one link to the
 // bounded chain, so the loop ends.
 func (c *Client) resolve(ctx context.Context, name string, qtype uint16) ([]dns.RR, *lookupErr) {
+	rrs, _, lerr := c.resolveSecure(ctx, name, qtype)
+	return rrs, lerr
+}
+
+// resolveSecure is resolve that also says whether the resolver marked
+// every answer on the way as DNSSEC-validated: the AD bit (RFC 4035
+// §3.2.3), which a validating resolver sets when the query asks for it
+// (RFC 6840 §5.7). A resolver that does not validate never sets it.
+func (c *Client) resolveSecure(ctx context.Context, name string, qtype uint16) ([]dns.RR, bool, *lookupErr) {
 	ch := newChain(name, c.maxCNAME)
 	current := name
+	secure := true
 	for {
 		resp, lerr := c.query(ctx, current, qtype)
 		if lerr != nil {
-			return nil, ch.describe(lerr)
+			return nil, false, ch.describe(lerr)
 		}
+		secure = secure && resp.AuthenticatedData
 		rrs, end, lerr := ch.follow(resp.Answer, current, qtype)
 		if lerr != nil {
-			return nil, lerr
+			return nil, false, lerr
 		}
 		if len(rrs) > 0 {
-			return rrs, nil
+			return rrs, secure, nil
 		}
 		if end == current || resp.Rcode == dns.RcodeNameError {
-			return nil, ch.describe(notFound(resp.Rcode, qtype))
+			return nil, secure, ch.describe(notFound(resp.Rcode, qtype))
 		}
 		current = end
 	}

@@ -29,6 +29,10 @@ func (c *Client) query(ctx context.Context, name string, qtype uint16) (*dns.Msg
 	req := new(dns.Msg)
 	req.SetQuestion(name, qtype) // RD set: the server is a recursive resolver
 	req.SetEdns0(ednsBufSize, false)
+	// RFC 6840 §5.7: the AD bit in a query asks a validating resolver to
+	// say whether the answer is DNSSEC-validated; DANE needs to know
+	// (RFC 7672 §2.2).
+	req.AuthenticatedData = true
 	wire, err := req.Pack()
 	if err != nil {
 		return nil, errTemporary("cannot build the query: " + err.Error())

@@ -26,7 +26,12 @@ type rule struct {
 	dropTCP  bool // TCP queries are never answered
 	oversize bool // UDP answers are never cut to the client's size
 	noChase  bool // answers stop at the first CNAME
+	secure   bool // answers carry the AD bit, as from a validating resolver
 }
+
+// Secure makes answers for name carry the AD bit, as a validating
+// resolver's do when DNSSEC proves them (RFC 4035 §3.2.3).
+func (s *Server) Secure(name string) { s.setRule(name, func(r *rule) { r.secure = true }) }
 
 // count is the number of queries for a name, by transport.
 type count struct{ udp, tcp int }
@@ -162,6 +167,7 @@ func (s *Server) arrive(name string, tcp bool) rule {
 	}
 	own.truncate = own.truncate || all.truncate
 	own.noChase = own.noChase || all.noChase
+	own.secure = own.secure || all.secure
 	own.dropTCP = own.dropTCP || all.dropTCP
 	own.oversize = own.oversize || all.oversize
 	if tcp && own.dropTCP {

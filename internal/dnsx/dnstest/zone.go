@@ -90,6 +90,7 @@ func (s *Server) respond(req *dns.Msg, r rule, tcp bool) *dns.Msg {
 	resp := new(dns.Msg)
 	resp.SetReply(req)
 	resp.Authoritative = true
+	resp.AuthenticatedData = r.secure
 	switch r.action {
 	case servFail:
 		resp.Rcode = dns.RcodeServerFailure
