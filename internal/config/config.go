@@ -29,7 +29,7 @@ const (
 	DefaultSnoozeDays    = 30
 	DefaultIssueLabel    = "mta-sts"
 	DefaultOverrideLabel = "mta-sts-override"
-	DefaultParallel      = 16
+	DefaultParallel      = 32
 	DefaultDNSTimeout    = 5 * time.Second
 	// DefaultFetchTimeout is the one minute RFC 8461 §3.3 suggests for a
 	// whole policy fetch.
@@ -75,7 +75,7 @@ type Config struct {
 	Ignore          []IgnoreRule
 	IssueLabel      string        // default "mta-sts"
 	OverrideLabel   string        // default "mta-sts-override"
-	Parallel        int           // default 16, 1..256
+	Parallel        int           // default 32, 1..256
 	DNSTimeout      time.Duration // default 5s, up to 10m
 	FetchTimeout    time.Duration // default 60s, up to 10m
 	ProbeMX         ProbeMode     // default auto

@@ -102,7 +102,7 @@ func TestDefault(t *testing.T) {
 	t.Parallel()
 	want := Config{
 		CleanDays: 14, MinReportDays: 7, MaxReportLag: 72 * time.Hour, StaleDays: 30, SnoozeDays: 30,
-		IssueLabel: "mta-sts", OverrideLabel: "mta-sts-override", Parallel: 16,
+		IssueLabel: "mta-sts", OverrideLabel: "mta-sts-override", Parallel: 32,
 		DNSTimeout: 5 * time.Second, FetchTimeout: 60 * time.Second, ProbeMX: ProbeAuto,
 	}
 	if diff := cmp.Diff(want, Default(), cmpOpts); diff != "" {
