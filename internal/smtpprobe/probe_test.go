@@ -91,7 +91,7 @@ func TestProbeRecordsSession(t *testing.T) {
 			NotBefore:  cert.Leaf.NotBefore,
 			NotAfter:   cert.Leaf.NotAfter,
 		},
-		Chain: 1,
+		Sent: []*x509.Certificate{cert.Leaf},
 	}
 	if diff := cmp.Diff(want, res.TLS); diff != "" {
 		t.Errorf("TLS mismatch (-want +got):\n%s", diff)

@@ -2,6 +2,7 @@ package smtpprobe
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"net/netip"
 	"time"
 )
@@ -92,7 +93,10 @@ type TLSInfo struct {
 	Version     uint16      // tls.VersionTLS12, ...
 	CipherSuite uint16      // tls.TLS_AES_128_GCM_SHA256, ...
 	Leaf        Certificate // the server's certificate
-	Chain       int         // the number of certificates the server sent, its own included
+	// Sent are the certificates the server sent, its own first, as
+	// received: what a DANE check matches TLSA records against (RFC 7672
+	// §3.1) and what a report would quote.
+	Sent []*x509.Certificate
 }
 
 // VersionName returns the TLS version as text, such as "TLS 1.3".

@@ -115,7 +115,7 @@ func validity(leaf *x509.Certificate, now time.Time) (Problem, bool) {
 
 // describe returns what a report needs of the negotiated session.
 func describe(state tls.ConnectionState) *TLSInfo {
-	info := &TLSInfo{Version: state.Version, CipherSuite: state.CipherSuite, Chain: len(state.PeerCertificates)}
+	info := &TLSInfo{Version: state.Version, CipherSuite: state.CipherSuite, Sent: state.PeerCertificates}
 	if len(state.PeerCertificates) > 0 {
 		leaf := state.PeerCertificates[0]
 		info.Leaf = Certificate{
