@@ -52,6 +52,7 @@ var allowed = map[string][]string{
 	"internal/source":            append(slices.Clone(pure), "internal/tlsrpt", "internal/summary"),
 	"internal/imapsource":        {goIMAP, goSASL},
 	"internal/smtpprobe":         nil, // Net layer: the standard library only, no core package
+	"internal/dane":              nil, // pure DANE TLSA verification: the standard library only
 	"internal/markdown":          append(slices.Clone(pure), "internal/tlsrpt"),
 	"internal/report":            append(slices.Clone(pure), "internal/tlsrpt", "internal/markdown", githubActions),
 	"internal/cli": append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone",
