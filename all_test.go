@@ -58,7 +58,7 @@ var allowed = map[string][]string{
 	"internal/cli": append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone",
 		"internal/config", "internal/check", "internal/report", "internal/dnsx", "internal/fetch", githubActions,
 		"internal/gate", "internal/ghapi", "internal/remind", "internal/source", "internal/imapsource", "internal/summary",
-		"internal/smtpprobe"),
+		"internal/smtpprobe", "internal/dane"),
 	"internal/gate":         append(slices.Clone(pure), "internal/policy", "internal/tlsrpt", "internal/zone", "internal/check"),
 	"internal/ghapi":        append(slices.Clone(pure), goGitHub, "internal/remind"), // implements remind's interfaces
 	"internal/ghapi/ghfake": append(slices.Clone(pure), goGitHub),

@@ -13,6 +13,10 @@
 #   untrusted.probe.test  127.0.0.24  a certificate from an unknown CA      certificate-not-trusted
 #   plain.probe.test      127.0.0.25  no STARTTLS                           starttls-not-supported
 #
+# Two hosts have TLSA records (RFC 7672), added to the zone once the keys
+# exist: good.probe.test's names its own key (probe-mx-dane-match), and
+# wrong.probe.test's names good's key (probe-mx-dane-mismatch).
+#
 # The repository is testdata/e2e-smtp/repo (an enforce policy); the
 # configurations are in testdata/e2e-smtp. No policy host is served: the
 # live check's findings about it are not what this test looks at.
@@ -37,8 +41,8 @@ PATH=$PATH:/usr/sbin:/sbin # nsd and exim live there
 
 # MX host, address, certificate kind, expected result type ("-": passes).
 hosts=(
-  "good      127.0.0.21 good      -"
-  "wrong     127.0.0.22 wrong     certificate-host-mismatch"
+  "good      127.0.0.21 good      probe-mx-dane-match"
+  "wrong     127.0.0.22 wrong     certificate-host-mismatch,probe-mx-dane-mismatch"
   "expired   127.0.0.23 expired   certificate-expired"
   "untrusted 127.0.0.24 untrusted certificate-not-trusted"
   "plain     127.0.0.25 none      starttls-not-supported"
@@ -166,6 +170,8 @@ sign() {
 sed "s|@W@|$W|g" "$e2e/nsd.conf.in" >"$W/dns/nsd.conf"
 sed "s|@W@|$W|g" "$e2e/exim.conf.in" >"$W/exim/exim.conf"
 cp "$e2e/probe.test.zone" "$W/dns/"
+spki=$(openssl x509 -in "$W/pki/good.crt" -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum | cut -d' ' -f1)
+printf '_25._tcp.%s IN TLSA 3 1 1 %s\n' good "$spki" wrong "$spki" >>"$W/dns/probe.test.zone"
 nsd-checkconf "$W/dns/nsd.conf"
 exim4 -C "$W/exim/exim.conf" -bV >"$W/exim/check.log" 2>&1 || { cat "$W/exim/check.log" >&2; exit 1; }
 

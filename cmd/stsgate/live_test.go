@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"crypto/x509"
 	"fmt"
 	"net/http"
@@ -22,7 +21,9 @@ import (
 // startLive starts the loopback servers a script asks for, before it runs:
 //
 //	live/dns.zone       records served by a dnstest server (one per line,
-//	                    zone-file text); "; servfail NAME" makes NAME fail
+//	                    zone-file text, "{spki ADDR}" and "{ca}" as startSMTP
+//	                    says); "; servfail NAME" makes NAME fail, "; secure
+//	                    NAME" sets the AD bit on its answers
 //	live/<host>/body    the policy served for https://<host>/.well-known/mta-sts.txt
 //	live/<host>/headers "Status: 301", "Content-Type: ...", "Location: ..."
 //	live/<host>/files/F served at https://<host>/F, only with the bearer
@@ -36,17 +37,24 @@ func startLive(t *testing.T, env *testscript.Env) error {
 	if _, err := os.Stat(zone); err != nil {
 		return nil
 	}
-	records, servfail, err := readZone(zone)
-	if err != nil {
-		return err
-	}
-	dns := dnstest.New(t, records...)
-	for _, name := range servfail {
-		dns.ServFail(name)
-	}
 	ca, err := fetchtest.NewCA()
 	if err != nil {
 		return err
+	}
+	hashes, err := startSMTP(env, ca)
+	if err != nil {
+		return err
+	}
+	z, err := readZone(zone, hashes)
+	if err != nil {
+		return err
+	}
+	dns := dnstest.New(t, z.records...)
+	for _, name := range z.servfail {
+		dns.ServFail(name)
+	}
+	for _, name := range z.secure {
+		dns.Secure(name)
 	}
 	hosts, _ := filepath.Glob(filepath.Join(env.WorkDir, "live", "*.*"))
 	var names []string
@@ -62,9 +70,6 @@ func startLive(t *testing.T, env *testscript.Env) error {
 	if err := startIMAP(env, leaf); err != nil {
 		return err
 	}
-	if err := startSMTP(env, ca); err != nil {
-		return err
-	}
 	roots := filepath.Join(env.WorkDir, "ca.pem")
 	if err := os.WriteFile(roots, ca.PEM(), 0o644); err != nil {
 		return err
@@ -75,23 +80,31 @@ func startLive(t *testing.T, env *testscript.Env) error {
 	return nil
 }
 
-func readZone(name string) (records, servfail []string, err error) {
-	f, err := os.Open(name)
+// liveZone is live/dns.zone: its records, and the names whose answers
+// fail ("; servfail NAME") or carry the AD bit ("; secure NAME").
+type liveZone struct{ records, servfail, secure []string }
+
+// readZone reads live/dns.zone, putting the values of hashes in place of
+// their keys.
+func readZone(name string, hashes map[string]string) (liveZone, error) {
+	var z liveZone
+	lines, err := readLines(name)
 	if err != nil {
-		return nil, nil, err
+		return z, err
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case strings.HasPrefix(line, "; servfail "):
-			servfail = append(servfail, strings.TrimPrefix(line, "; servfail "))
-		case line != "" && !strings.HasPrefix(line, ";"):
-			records = append(records, line)
+	for _, line := range lines {
+		if name, ok := strings.CutPrefix(line, "; servfail "); ok {
+			z.servfail = append(z.servfail, name)
+		} else if name, ok := strings.CutPrefix(line, "; secure "); ok {
+			z.secure = append(z.secure, name)
+		} else if !strings.HasPrefix(line, ";") {
+			for k, v := range hashes {
+				line = strings.ReplaceAll(line, k, v)
+			}
+			z.records = append(z.records, line)
 		}
 	}
-	return records, servfail, sc.Err()
+	return z, nil
 }
 
 // policyHandler serves live/<host>/body with the status and headers of

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"bufio"
 	"crypto/tls"
 	"errors"
@@ -24,39 +26,51 @@ import (
 // per line, all on one port of different loopback addresses:
 //
 //	ADDR tls NAME...        STARTTLS with a certificate from the script's CA for NAMEs
+//	ADDR chain NAME...      the same, sent with the CA's certificate (for DANE-TA)
 //	ADDR expired NAME...    the same, expired an hour ago (the CA is a day old)
 //	ADDR untrusted NAME...  a certificate from another CA, which nothing trusts
 //	ADDR plain              no STARTTLS
 //
-// It exports STSGATE_TEST_SMTP_PORT for testNetwork.
-func startSMTP(env *testscript.Env, ca *fetchtest.CA) error {
+// It exports STSGATE_TEST_SMTP_PORT for testNetwork, and returns what the
+// zone's TLSA records can name: "{spki ADDR}" is the SHA-256 of the public
+// key of ADDR's certificate, "{ca}" that of the CA's certificate, in hex.
+func startSMTP(env *testscript.Env, ca *fetchtest.CA) (map[string]string, error) {
+	hashes := map[string]string{"{ca}": sha256Hex(ca.Cert.Raw)}
 	lines, err := readLines(filepath.Join(env.WorkDir, "live", "smtp"))
 	if err != nil || len(lines) == 0 {
-		return nil
+		return hashes, err
 	}
 	other, err := fetchtest.NewCA()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	port := "0"
 	for _, line := range lines {
 		fields := strings.Fields(line)
 		if len(fields) < 2 {
-			return fmt.Errorf("live/smtp: %q: want ADDR KIND NAME...", line)
+			return nil, fmt.Errorf("live/smtp: %q: want ADDR KIND NAME...", line)
 		}
 		cert, err := smtpCert(ca, other, fields[1], fields[2:])
 		if err != nil {
-			return fmt.Errorf("live/smtp: %q: %w", line, err)
+			return nil, fmt.Errorf("live/smtp: %q: %w", line, err)
+		}
+		if cert != nil {
+			hashes["{spki "+fields[0]+"}"] = sha256Hex(cert.Leaf.RawSubjectPublicKeyInfo)
 		}
 		l, err := net.Listen("tcp", net.JoinHostPort(fields[0], port))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		_, port, _ = net.SplitHostPort(l.Addr().String())
 		serveSMTP(env, l, cert)
 	}
 	env.Setenv("STSGATE_TEST_SMTP_PORT", port)
-	return nil
+	return hashes, nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // smtpCert returns the certificate of a kind of server, nil for plain.
@@ -69,6 +83,9 @@ func smtpCert(ca, other *fetchtest.CA, kind string, names []string) (*tls.Certif
 		return nil, nil
 	case "tls":
 		c, err = ca.Leaf(names...)
+	case "chain":
+		c, err = ca.Leaf(names...)
+		c.Certificate = append(c.Certificate, ca.Cert.Raw)
 	case "expired":
 		c, err = ca.Issue(now.Add(-23*time.Hour), now.Add(-time.Hour), names...)
 	case "untrusted":

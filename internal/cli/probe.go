@@ -89,11 +89,13 @@ func probeMX(ctx context.Context, env Env, cfg config.Config, mode config.ProbeM
 			}
 		}
 	}
+	results := p.Probe(ctx, hosts)
 	byHost := map[string]smtpprobe.HostResult{}
-	for _, r := range p.Probe(ctx, hosts) {
+	for _, r := range results {
 		byHost[r.Host] = r
 	}
-	return judgeProbes(targets, byHost, time.Now()), nil
+	tlsa := lookupTLSA(ctx, net.Resolver, results, cfg.Parallel)
+	return judgeProbes(targets, byHost, tlsa, time.Now()), nil
 }
 
 // probeHosts returns the MX hosts to probe for a domain: the live ones, or

@@ -18,7 +18,7 @@ const certExpiringWithin = 14 * 24 * time.Hour
 // judgeProbes turns the probe's results into each target's findings. When
 // port 25 is blocked on the way, one notice says so for the whole run and
 // no host is blamed for it.
-func judgeProbes(targets []probeTarget, byHost map[string]smtpprobe.HostResult, now time.Time) probeFindings {
+func judgeProbes(targets []probeTarget, byHost map[string]smtpprobe.HostResult, tlsa map[string]tlsaLookup, now time.Time) probeFindings {
 	out := probeFindings{diags: make([]diag.List, len(targets)), failures: make([][]string, len(targets))}
 	blocked := portBlocked(byHost)
 	if blocked {
@@ -31,6 +31,12 @@ func judgeProbes(targets []probeTarget, byHost map[string]smtpprobe.HostResult, 
 				continue
 			}
 			hj := judgeHost(t, r, now, blocked)
+			if l, ok := tlsa[h]; ok {
+				if d, ok := daneFinding(r, l, now); ok {
+					d.Subject = "MX " + h
+					hj.diags.Add(d)
+				}
+			}
 			out.diags[i] = append(out.diags[i], hj.diags.ForDomain(t.domain)...)
 			out.failures[i] = append(out.failures[i], hj.failures...)
 		}

@@ -169,7 +169,7 @@ func TestJudgeProbes(t *testing.T) {
 			for _, h := range tc.hosts {
 				byHost[h.Host] = h
 			}
-			got := judgeProbes([]probeTarget{tc.target}, byHost, probeNow)
+			got := judgeProbes([]probeTarget{tc.target}, byHost, nil, probeNow)
 			if diff := cmp.Diff(tc.want, foundOf(got.diags[0])); diff != "" {
 				t.Errorf("diagnostics mismatch (-want +got):\n%s", diff)
 			}
@@ -194,7 +194,7 @@ func TestJudgeProbesBlockedOnce(t *testing.T) {
 		byHost[h] = smtpprobe.HostResult{Host: h, Results: []smtpprobe.Result{probed(h, fmt.Sprintf("192.0.2.%d", i+1), timedOut)}}
 		targets = append(targets, probeTarget{domain: fmt.Sprintf("example%d.com", i), hosts: []string{h}, mode: policy.ModeEnforce})
 	}
-	got := judgeProbes(targets, byHost, probeNow)
+	got := judgeProbes(targets, byHost, nil, probeNow)
 	if len(got.blocked) != 1 {
 		t.Fatalf("blocked = %v; want one notice", got.blocked)
 	}
