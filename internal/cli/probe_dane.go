@@ -70,11 +70,12 @@ func sentCertificate(hr smtpprobe.HostResult) bool {
 	return false
 }
 
-// daneFinding is the notice on how the certificates an MX host sent
-// compare with its TLSA records, if it has any. DANE is a notice, never
-// an error: the gate is about MTA-STS, and senders that do DANE prefer
-// it to MTA-STS (RFC 8461 §2), so the MTA-STS verdict does not depend
-// on it.
+// daneFinding is the finding on how the certificates an MX host sent
+// compare with its TLSA records, if it has any. It is never an error: the
+// gate is about MTA-STS, and senders that do DANE prefer it to MTA-STS
+// (RFC 8461 §2), so the MTA-STS verdict does not depend on it. A mismatch
+// is a warning, since DANE senders defer mail to that host now; the rest
+// are notices.
 func daneFinding(hr smtpprobe.HostResult, l tlsaLookup, now time.Time) (diag.Diagnostic, bool) {
 	name := tlsaName(hr.Host)
 	switch {

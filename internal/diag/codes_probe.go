@@ -21,7 +21,7 @@ var probeCodes = []Info{
 	{ProbeMXUnprobed, Notice, "An MX host could not be probed: no address, no connection or no answer", "RFC 8460 §4.3.4"},
 	{ProbePort25Blocked, Notice, "No MX host answered on port 25: this machine cannot reach port 25, so the probe says nothing", ""},
 	{ProbeMXDANEMatch, Notice, "An MX host has TLSA records and its certificate matches them: senders that do DANE authenticate it that way", "RFC 7672 §3.1, RFC 8461 §2"},
-	{ProbeMXDANEMismatch, Notice, "An MX host has TLSA records that its certificate does not match: senders that do DANE defer mail to it, whatever the MTA-STS mode", "RFC 7672 §2.2, §3.1"},
+	{ProbeMXDANEMismatch, Warning, "An MX host has TLSA records that its certificate does not match: senders that do DANE defer mail to it, whatever the MTA-STS mode", "RFC 7672 §2.2, §3.1"},
 	{ProbeMXDANEUnusable, Notice, "An MX host's TLSA records are all unusable for SMTP: senders that do DANE treat it as if it had none", "RFC 7672 §3.1.3"},
 	{ProbeMXDANEUnknown, Notice, "An MX host's TLSA records could not be looked up: senders that do DANE defer mail to it while the lookup fails", "RFC 7672 §2.2"},
 }
