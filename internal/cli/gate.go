@@ -135,6 +135,15 @@ func (g gateRun) evaluate(ctx context.Context, env Env) (report.Result, int, err
 		unverified = unverified || dr.unverified
 		probes = append(probes, dr.probe)
 	}
+	for _, bf := range g.baseFiles(head, base) {
+		dr := g.domain(ctx, env, head, base, net, bf.domain, asOf, override)
+		res.Diagnostics = append(append(res.Diagnostics, bf.notice), dr.diags...)
+		if bf.dropped {
+			res.Domains = append(res.Domains, dr.state)
+			probes = append(probes, dr.probe)
+		}
+		unverified = unverified || dr.unverified
+	}
 	probed, err := probeGated(ctx, env, base.cfg, f.probeMX.mode, net, probes, override)
 	if err != nil {
 		return report.Result{}, 0, err

@@ -18,6 +18,7 @@ const (
 	GateRollbackCached       Code = "gate-rollback-cached"
 	GateUnrecognizedFailures Code = "gate-unrecognized-failures"
 	GateReportsUntrusted     Code = "gate-reports-untrusted"
+	GateConfigBaseFiles      Code = "gate-config-base-files"
 )
 
 var gateCodes = []Info{
@@ -34,5 +35,6 @@ var gateCodes = []Info{
 	{GatePublishOrder, Notice, "The policy and the _mta-sts id change together: publish the policy first", "RFC 8461 §8.1"},
 	{GateUnrecognizedFailures, Warning, "The flip passes, but senders outside known_senders reported failures that did not count", "RFC 8460 §4.3"},
 	{GateReportsUntrusted, Notice, "Report files or sources that the pull request adds or changes are not counted: the evidence is the base revision's", ""},
+	{GateConfigBaseFiles, Notice, "The pull request drops a domain from the configuration or names other files for it: the files the base configuration names are judged too", ""},
 	{GateRollbackCached, Notice, "Leaving enforce: senders keep the cached enforce policy up to its max_age", "RFC 8461 §3.2"},
 }
