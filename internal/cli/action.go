@@ -122,6 +122,9 @@ type actionRun struct {
 	stopped error
 	// collected is what a collect run wrote, for the job summary.
 	collected []string
+	// inferred is the GitHub Pages site that named the domain of a run
+	// with zero configuration; nil otherwise.
+	inferred *pagesSite
 }
 
 func (a *actionRun) run(ctx context.Context) (int, error) {
@@ -172,10 +175,8 @@ func (a *actionRun) inferDomain(f *repoFlags) error {
 	if err != nil {
 		return err
 	}
-	f.domain = site.domain
-	if f.policy == "" && site.policy != config.DefaultPolicy {
-		f.policy = site.policy
-	}
+	a.inferred = &site
+	site.applyTo(f)
 	a.gha.Noticef("stsgate: no domain input and no %s: checking %s, the domain %s names (mta-sts.%s), with the policy %s; set the domain input to check another",
 		defaultConfig, site.domain, site.cname, site.domain, cmp.Or(f.policy, config.DefaultPolicy))
 	return nil

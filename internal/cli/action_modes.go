@@ -53,6 +53,7 @@ func (a *actionRun) gate(ctx context.Context, f *checkFlags) (report.Result, int
 	}
 	base := &apiBase{ctx: ctx, api: api, owner: owner, repo: name, sha: a.ev.BaseSHA}
 	run := gateRun{flags: f, base: base, configure: a.in.applyTo, changes: newBaseChanges(a.in.filterMode, base, f.dir),
+		findings: a.basePagesSite(base, &f.repoFlags),
 		override: func(cfg config.Config) bool {
 			a.overrideLabel = cfg.OverrideLabel
 			return a.overridden(ctx, api, owner, name, cfg.OverrideLabel)

@@ -97,6 +97,9 @@ type gateRun struct {
 	// changes tells the files the pull request changes, for the
 	// findings it does not bring; nil counts every finding (filterAll).
 	changes *baseChanges
+	// findings are the run's own findings from before the domains were
+	// judged (the Action's zero-configuration domain).
+	findings diag.List
 }
 
 // evaluate judges every selected domain of the head against the base.
@@ -125,7 +128,7 @@ func (g gateRun) evaluate(ctx context.Context, env Env) (report.Result, int, err
 		}
 	}
 	override := g.override != nil && g.override(base.cfg)
-	res := report.Result{Diagnostics: g.changes.preexisting(cfgDiags, baseCfgDiags)}
+	res := report.Result{Diagnostics: append(slices.Clone(g.findings), g.changes.preexisting(cfgDiags, baseCfgDiags)...)}
 	unverified := false
 	var probes []probeTarget
 	for _, d := range head.domains {

@@ -23,6 +23,42 @@ type pagesSite struct {
 	policy string // the policy file to check
 }
 
+// applyTo makes the site's domain and policy those of the run.
+func (s pagesSite) applyTo(f *repoFlags) {
+	f.domain = s.domain
+	if f.policy == "" && s.policy != config.DefaultPolicy {
+		f.policy = s.policy
+	}
+}
+
+// basePagesSite holds a zero-configuration gate to the domain the base
+// revision's GitHub Pages CNAME file names, since the base decides what is
+// judged (DESIGN §1.11). When the pull request's CNAME file names another
+// domain, the base's is judged and a warning says what merging does: Pages
+// then serves the policy only at the new host, and the old policy host
+// stops answering. A base without a CNAME file is a site the pull request
+// sets up: its own CNAME file stands.
+func (a *actionRun) basePagesSite(base revision, f *repoFlags) diag.List {
+	if a.inferred == nil {
+		return nil
+	}
+	site, err := pagesDomain(revisionFS{base})
+	if err != nil || site.domain == a.inferred.domain {
+		return nil
+	}
+	head := *a.inferred
+	if f.policy == head.policy {
+		f.policy = "" // the head's site chose it, not the policy input
+	}
+	site.applyTo(f)
+	d := diag.New(diag.GatePagesDomainChanged,
+		fmt.Sprintf("the pull request changes %s from mta-sts.%s to mta-sts.%s: once merged, GitHub Pages serves the policy only at mta-sts.%s, so https://mta-sts.%s/.well-known/mta-sts.txt stops answering and senders that cached the policy of %s keep it until its max_age ends, then find none; the gate judges %s, the domain the base revision names",
+			head.cname, site.domain, head.domain, head.domain, site.domain, site.domain, site.domain),
+		fmt.Sprintf("to move MTA-STS to %s, keep serving mta-sts.%s (list both domains in %s), and phase %s out with mode: none first", head.domain, site.domain, defaultConfig, site.domain))
+	d.File, d.Domain = head.cname, site.domain
+	return diag.List{d}
+}
+
 // pagesDirs are the folders GitHub Pages publishes a branch from.
 func pagesDirs() []string { return []string{"", "docs"} }
 

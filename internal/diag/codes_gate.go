@@ -19,6 +19,7 @@ const (
 	GateUnrecognizedFailures Code = "gate-unrecognized-failures"
 	GateReportsUntrusted     Code = "gate-reports-untrusted"
 	GateConfigBaseFiles      Code = "gate-config-base-files"
+	GatePagesDomainChanged   Code = "gate-pages-domain-changed"
 )
 
 var gateCodes = []Info{
@@ -36,5 +37,6 @@ var gateCodes = []Info{
 	{GateUnrecognizedFailures, Warning, "The flip passes, but senders outside known_senders reported failures that did not count", "RFC 8460 §4.3"},
 	{GateReportsUntrusted, Notice, "Report files or sources that the pull request adds or changes are not counted: the evidence is the base revision's", ""},
 	{GateConfigBaseFiles, Notice, "The pull request drops a domain from the configuration or names other files for it: the files the base configuration names are judged too", ""},
+	{GatePagesDomainChanged, Warning, "The pull request changes the GitHub Pages CNAME to another policy host: the old one stops serving its policy; the base's domain is judged", "RFC 8461 §3.3, §8.3"},
 	{GateRollbackCached, Notice, "Leaving enforce: senders keep the cached enforce policy up to its max_age", "RFC 8461 §3.2"},
 }
