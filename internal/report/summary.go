@@ -128,6 +128,9 @@ func headline(r Result, opts SummaryOptions, diags, todo diag.List) string {
 		icon, word = "❌", "fail"
 	case Error:
 		icon, word = "⚠️", "could not evaluate"
+		if opts.Stopped != "" {
+			word = "stopped before judging" // the reason follows, as "Stopped:"
+		}
 	}
 	head := "## " + icon + " stsgate: " + word
 	if opts.Run != "" {
