@@ -75,8 +75,10 @@ func (s *Set) AddMail(r tlsrpt.Report, messageID string) bool {
 			e = entry{org: r.Organization, start: r.Start, rec: rec}
 		}
 		mails, added := withMail(e.mails, messageID)
-		if !ok || added {
+		trusted := ok && dkimRank(rec.DKIM) < dkimRank(e.rec.DKIM)
+		if !ok || added || trusted {
 			e.mails = mails
+			e.rec.DKIM = rec.DKIM
 			mo.entries[id] = e
 			mo.changed, changed = true, true
 		}
@@ -153,13 +155,30 @@ func (s *Set) month(id MonthID) *month {
 	return mo
 }
 
-// digest is the SHA-256 of a record's JSON with its organization.
+// digest is the SHA-256 of a record's JSON with its organization,
+// without its DKIM verdict: a report is the same report whichever mail
+// it came in.
 func digest(org string, rec *Record) [sha256.Size]byte {
+	r := *rec
+	r.DKIM = ""
 	b, _ := json.Marshal(struct {
 		Org string `json:"org"`
 		*Record
-	}{org, rec}) // cannot fail: strings and numbers only
+	}{org, &r}) // cannot fail: strings and numbers only
 	return sha256.Sum256(b)
+}
+
+// dkimRank orders the DKIM verdicts of a record from the most trusted: a
+// report held from a mail that failed and then seen in a signed one
+// keeps the better verdict.
+func dkimRank(v string) int {
+	switch v {
+	case "":
+		return 0
+	case "unverified":
+		return 1
+	}
+	return 2
 }
 
 // domains returns the distinct policy domains of r that name a file.

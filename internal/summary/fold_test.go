@@ -7,10 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/stsgate/stsgate/internal/diag"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
@@ -152,5 +154,40 @@ func TestWriteFile(t *testing.T) {
 		if err := WriteFile(dir, bad, nil); err == nil {
 			t.Errorf("WriteFile(%v) = nil, want an error", bad)
 		}
+	}
+}
+
+// TestFoldDKIM: the DKIM verdict of the mail a report came in is kept,
+// warned of on every read, and a signed copy of the report betters it;
+// the same report is one record whichever mail it came in.
+func TestFoldDKIM(t *testing.T) {
+	t.Parallel()
+	r := generated(3, 1)[0]
+	var s Set
+	for _, step := range []struct {
+		auth    tlsrpt.Auth
+		changed bool
+		want    []diag.Code
+	}{
+		{tlsrpt.AuthFail, true, []diag.Code{diag.ReportDKIMFailed}},
+		{tlsrpt.AuthFail, false, []diag.Code{diag.ReportDKIMFailed}},
+		{tlsrpt.AuthUnverified, true, []diag.Code{diag.ReportDKIMUnverified}},
+		{tlsrpt.AuthPass, true, nil},
+		{tlsrpt.AuthFail, false, nil},
+	} {
+		r.Auth = step.auth
+		if got := s.Add(r); got != step.changed {
+			t.Errorf("Add(%v) changed = %v, want %v", step.auth, got, step.changed)
+		}
+		id := MonthID{r.Policies[0].Domain, r.Start.Format("2006-01")}
+		n := 0
+		dl := Decode(id.Path(), s.Render(id), tlsrpt.Limits{}, func(tlsrpt.Report) { n++ })
+		if n != 1 || !slices.Equal(codes(dl), step.want) {
+			t.Errorf("after Add(%v): %d reports, diagnostics %v, want 1 and %v", step.auth, n, dl, step.want)
+		}
+	}
+	bad := []byte(strings.Replace(string(s.Render(s.Changed()[0])), `"id":`, `"dkim":"maybe","id":`, 1))
+	if dl := Decode("bad.json", bad, tlsrpt.Limits{}, func(tlsrpt.Report) {}); len(dl) != 1 || dl[0].Code != diag.SummaryInvalid {
+		t.Errorf("an unknown dkim verdict: got %v, want one %s", dl, diag.SummaryInvalid)
 	}
 }

@@ -46,6 +46,13 @@ type Record struct {
 	End      string   `json:"end,omitempty"`   // RFC 3339, UTC, exclusive
 	Contact  string   `json:"contact,omitempty"`
 	Policies []Policy `json:"policies"`
+	// DKIM is the verdict on the DKIM signature of the mail the report
+	// came in (tlsrpt.Auth.String): "fail" or "unverified", or left out
+	// for a pass or a report that did not come in a mail. RFC 8460 §3
+	// says receivers must ignore reports without a valid signature; the
+	// summary keeps the verdict so that every later reader warns, as a
+	// reader of the mail does.
+	DKIM string `json:"dkim,omitempty"`
 	// MessageIDs are the Message-IDs (without angle brackets) of the
 	// mails the report came in, sorted, so that collect knows them
 	// without downloading them again. Not part of the report's content.
@@ -96,7 +103,7 @@ func writeIDKey(b *strings.Builder, org, id string) {
 
 // record returns r as a record.
 func record(r *tlsrpt.Report) Record {
-	rec := Record{ID: r.ReportID, Key: r.Key, Contact: r.ContactInfo}
+	rec := Record{ID: r.ReportID, Key: r.Key, Contact: r.ContactInfo, DKIM: r.Auth.String()}
 	// Most reports cover one whole UTC day (RFC 8460 §4.1).
 	if !r.Start.Equal(dayStart(r.Start)) {
 		rec.Start = stamp(r.Start)

@@ -106,6 +106,8 @@ func (p *parser) record() Record {
 			r.End = p.interned()
 		case "contact":
 			r.Contact = p.interned()
+		case "dkim":
+			r.DKIM = p.interned()
 		case "policies":
 			p.ok = p.ok && r.Policies == nil // a repeated key: see parseDocument
 			r.Policies = collect(p, &p.policies, p.policy)

@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"cmp"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -56,7 +57,40 @@ func Decode(source string, data []byte, lim tlsrpt.Limits, emit func(tlsrpt.Repo
 	for _, r := range reps {
 		emit(r)
 	}
-	return nil
+	return unsigned(source, reps)
+}
+
+// unsigned notes, once per verdict, the reports of a summary that came in
+// mails without a DKIM pass, as reading the mails did (RFC 8460 §3).
+func unsigned(source string, reps []tlsrpt.Report) diag.List {
+	var out diag.List
+	for _, v := range []struct {
+		auth tlsrpt.Auth
+		code diag.Code
+		what string
+	}{
+		{tlsrpt.AuthFail, diag.ReportDKIMFailed, "without a DKIM pass for their submitter recorded by the receiving server; they may be forged"},
+		{tlsrpt.AuthUnverified, diag.ReportDKIMUnverified, "without an Authentication-Results header, so whether they were signed is unknown"},
+	} {
+		var first *tlsrpt.Report
+		n := 0
+		for i := range reps {
+			if reps[i].Auth == v.auth {
+				n++
+				first = cmp.Or(first, &reps[i])
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		d := diag.New(v.code,
+			fmt.Sprintf("%d report(s) in this summary, such as %s's of %s, were collected from mails %s; RFC 8460 says such reports must be ignored, and they still count here",
+				n, diag.Excerpt(first.Organization), first.Start.Format(time.DateOnly), v.what),
+			"check those reports with their senders, and remove the records you do not trust (stsgate collect writes them again only from their mails)")
+		d.Subject = source
+		out.Add(d)
+	}
+	return out
 }
 
 // errVersion marks a document of a schema_version not read here.
@@ -391,6 +425,11 @@ func (c *checker) report(org string, day time.Time, rec *Record) (tlsrpt.Report,
 	if err := c.messageIDs(rec.MessageIDs); err != nil {
 		return r, err
 	}
+	auth, ok := tlsrpt.ParseAuth(rec.DKIM)
+	if !ok {
+		return r, fmt.Errorf(": dkim %s is not \"fail\" or \"unverified\"", diag.Excerpt(rec.DKIM))
+	}
+	r.Auth = auth
 	var ok1, ok2 bool
 	r.Start, ok1 = c.time(rec.Start, day)
 	r.End, ok2 = c.time(rec.End, r.Start.Add(24*time.Hour))

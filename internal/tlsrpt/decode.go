@@ -45,6 +45,7 @@ type Decoder struct {
 	parts   int   // archive members, mbox messages and MIME parts seen
 	stop    bool  // a source-wide limit was hit: read no further
 	perCode map[diag.Code]int
+	auth    Auth // of the report mail being read
 	hits    [numLimits]limitHit
 	cuts    [numLimits]bool // caps that cut something of the current report
 
@@ -94,6 +95,7 @@ func (d *Decoder) begin(emit func(Report)) {
 	}
 	d.emit, d.diags, d.errs, d.emitted = emit, nil, 0, 0
 	d.budget, d.parts, d.stop, d.perCode = d.lim.MaxSource, 0, false, nil
+	d.auth = AuthNone
 	d.hits = [numLimits]limitHit{}
 }
 

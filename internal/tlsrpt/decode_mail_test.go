@@ -50,9 +50,9 @@ func TestDecodeMail(t *testing.T) {
 			},
 			diags: []gotDiag{dg(diag.ReportSkipped, "reports.zip#README.txt", 0, 0)}},
 		{name: "J18 text/html first part, no time zone", file: "microsoft-html.eml",
-			want: []Report{report("microsoft-html.eml#cloud.example!example.com!1774569600!1774655999!111222333444555666.json.gz",
+			want: []Report{withAuth(report("microsoft-html.eml#cloud.example!example.com!1774569600!1774655999!111222333444555666.json.gz",
 				"Example Cloud Mail", "111222333444555666+example.com", "tlsrpt@example-cloud-mail.example", "2026-03-27",
-				withPolicy(sts("example.com", 2, 0), testingPolicy("mx.example.com", "86400"), "mx.example.com"))},
+				withPolicy(sts("example.com", 2, 0), testingPolicy("mx.example.com", "86400"), "mx.example.com")), AuthPass)},
 			diags: []gotDiag{dg(diag.ReportNoTimezone, "microsoft-html.eml#cloud.example!example.com!1774569600!1774655999!111222333444555666.json.gz", 1, 1)}},
 		{name: "J19 single-part message", file: "single-part.eml",
 			want: []Report{mailReport("single-part.eml", "Single Sender", "single-1", "2026-03-31", 8)}},
@@ -67,15 +67,18 @@ func TestDecodeMail(t *testing.T) {
 		{name: "J20 base64 without Content-Transfer-Encoding", file: "base64-unlabelled.eml",
 			want: []Report{mailReport("base64-unlabelled.eml#2", "Armoured Sender", "b64-1", "2026-03-30", 7)}},
 		{name: "J21 subject and file name disagree: the JSON wins", file: "google-gzip.eml",
-			want: []Report{mailReport("google-gzip.eml#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64)}},
+			want: []Report{withAuth(mailReport("google-gzip.eml#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64), AuthPass)}},
 		{name: "J24 no Authentication-Results: counted, noted", file: "j24-no-authentication-results.eml",
-			want:  []Report{mailReport("j24-no-authentication-results.eml#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64)},
+			want:  []Report{withAuth(mailReport("j24-no-authentication-results.eml#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64), AuthUnverified)},
 			diags: []gotDiag{dg(diag.ReportDKIMUnverified, "j24-no-authentication-results.eml", 0, 0)}},
 		{name: "J24 DKIM failed: counted, warned", file: "j24-dkim-fail.eml",
-			want:  []Report{mailReport("j24-dkim-fail.eml#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64)},
+			want:  []Report{withAuth(mailReport("j24-dkim-fail.eml#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64), AuthFail)},
 			diags: []gotDiag{dg(diag.ReportDKIMFailed, "j24-dkim-fail.eml", 0, 0)}},
+		{name: "J24 a pass only in a header the receiving server did not write: warned", file: "j24-forged-pass.eml",
+			want:  []Report{withAuth(mailReport("j24-forged-pass.eml#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64), AuthFail)},
+			diags: []gotDiag{dg(diag.ReportDKIMFailed, "j24-forged-pass.eml", 0, 0)}},
 		{name: "forwarded as message/rfc822", file: "forwarded.eml",
-			want: []Report{mailReport("forwarded.eml#2#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64)}},
+			want: []Report{withAuth(mailReport("forwarded.eml#2#"+googleFile, "Example Inc.", "2026-03-26T00:00:00Z_example.com", "2026-03-26", 64), AuthPass)}},
 		{name: "mbox with a DMARC message and a >From line", file: "reports.mbox",
 			want:  []Report{mailReport("reports.mbox#1#mbox1.json.gz", "Mbox Sender", "mbox-1", "2026-04-01", 12), mbox3},
 			diags: []gotDiag{dg(diag.ReportSkipped, "reports.mbox#2", 0, 0)}},
@@ -83,4 +86,37 @@ func TestDecodeMail(t *testing.T) {
 			diags: []gotDiag{dg(diag.ReportNotFound, "not-tlsrpt.eml", 0, 0)}},
 	}
 	runDecodeCases(t, cases)
+}
+
+// withAuth is r as it came in a mail with this DKIM verdict.
+func withAuth(r Report, a Auth) Report {
+	r.Auth = a
+	return r
+}
+
+// TestDKIMPass: RFC 8601 §5, §7.1: only the receiving server's verdict
+// counts, a pass must name the submitter or a parent domain of it, and a
+// top-level domain is no signer.
+func TestDKIMPass(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		results  []string
+		receiver string
+		want     bool
+	}{
+		{[]string{"mx.example.com; dkim=pass header.d=example.net"}, "mx.example.com", true},
+		{[]string{"MX.Example.com 1; DKIM=pass header.i=@reports.example.net"}, "mx.example.com", false}, // the submitter's child, not parent
+		{[]string{"mx.example.com; dkim=pass header.i=tlsrpt@example.net"}, "mx.example.com", true},
+		{[]string{"mx.example.com; spf=pass; dkim=pass header.d=net"}, "mx.example.com", false},
+		{[]string{"mx.example.com; dkim=fail header.d=example.net", "forger.example; dkim=pass header.d=example.net"}, "mx.example.com", false},
+		{[]string{"mx.example.com; dkim=fail header.d=example.net", "forger.example; dkim=pass header.d=example.net"}, "", true},
+		{[]string{"mx.example.com; dkim=pass header.d=other.example"}, "mx.example.com", false},
+	} {
+		if got := dkimPass(tc.results, tc.receiver, "example.net"); got != tc.want {
+			t.Errorf("dkimPass(%q, %q) = %v, want %v", tc.results, tc.receiver, got, tc.want)
+		}
+	}
+	if got := authServID("  MX.Example.COM (the receiver) 1; dkim=pass"); got != "mx.example.com" {
+		t.Errorf("authServID = %q", got)
+	}
 }

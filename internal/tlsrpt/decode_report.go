@@ -63,6 +63,7 @@ func (d *Decoder) emitReport(src string, doc []byte, at diag.Pos, w *reportWire)
 	}
 	rep.Source = src
 	rep.Key = reportKey(w, doc, d.lim.MaxString)
+	rep.Auth = d.auth
 	d.emitted++
 	d.emit(rep)
 }

@@ -40,7 +40,9 @@ func (d *Decoder) message(src string, br *bufio.Reader, depth int) {
 		return
 	}
 	if depth == 0 || msg.Header.Get("TLS-Report-Submitter") != "" {
-		d.checkAuthentication(src, msg.Header)
+		outer := d.auth
+		d.auth = d.checkAuthentication(src, msg.Header)
+		defer func() { d.auth = outer }()
 	}
 	d.entity(src, "", textproto.MIMEHeader(msg.Header), br, depth)
 }

@@ -28,6 +28,47 @@ type Report struct {
 	// MaxString), else "sha256:" + the hex SHA-256 of the report's JSON
 	// bytes. It is made of the strings before they are cut (MaxString).
 	Key string
+	// Auth is what the receiving mail server recorded about the DKIM
+	// signature of the mail the report came in (RFC 8460 §3); AuthNone
+	// for a report that did not come in a report mail.
+	Auth Auth
+}
+
+// Auth is the DKIM verdict on a report mail (RFC 8460 §3: a report mail
+// must carry a valid DKIM signature of the reporting domain, and
+// receivers must ignore reports without one).
+type Auth uint8
+
+const (
+	AuthNone       Auth = iota // not from a report mail
+	AuthPass                   // the receiving server recorded dkim=pass for the submitter
+	AuthFail                   // it recorded no pass for the submitter
+	AuthUnverified             // the mail has no Authentication-Results header
+)
+
+// String returns the verdict as a summary records it: "" for AuthNone
+// and AuthPass, which need no mark, else "fail" or "unverified".
+func (a Auth) String() string {
+	switch a {
+	case AuthFail:
+		return "fail"
+	case AuthUnverified:
+		return "unverified"
+	}
+	return ""
+}
+
+// ParseAuth is the inverse of String for the verdicts that need a mark.
+func ParseAuth(s string) (Auth, bool) {
+	switch s {
+	case "":
+		return AuthNone, true
+	case "fail":
+		return AuthFail, true
+	case "unverified":
+		return AuthUnverified, true
+	}
+	return AuthNone, false
 }
 
 // PolicyResult is one entry of a report's "policies" array: the
