@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/stsgate/stsgate/internal/diag"
 	"github.com/stsgate/stsgate/internal/tlsrpt"
 )
 
@@ -47,6 +49,17 @@ func FuzzDecode(f *testing.F) {
 		}
 		var reps []tlsrpt.Report
 		dl := Decode("fuzz.json", data, tlsrpt.Limits{}, func(r tlsrpt.Report) { reps = append(reps, r) })
+		var notes diag.List // the DKIM verdicts of reports read
+		dl = slices.DeleteFunc(dl, func(d diag.Diagnostic) bool {
+			dkim := d.Code == diag.ReportDKIMFailed || d.Code == diag.ReportDKIMUnverified
+			if dkim {
+				notes.Add(d)
+			}
+			return dkim
+		})
+		if len(notes) > 2 || len(notes) > 0 && len(reps) == 0 {
+			t.Fatalf("Decode gave %d DKIM notes for %d reports; want at most one per verdict, and reports", len(notes), len(reps))
+		}
 		if len(dl) > 1 || (len(dl) == 1 && len(reps) > 0) {
 			t.Fatalf("Decode gave %d diagnostics and %d reports; want one diagnostic or reports", len(dl), len(reps))
 		}
