@@ -24,7 +24,7 @@ func readReports(ctx context.Context, env Env, cfg config.Config, dir string, s 
 // cfg names, its mailbox credentials only to its mailboxes (DESIGN
 // §1.11).
 func newReader(env Env, cfg config.Config, dir string, s source.Sources, asOf time.Time) source.Reader {
-	r := source.Reader{Dir: dir}
+	r := source.Reader{Dir: dir, TrustedAuthServIDs: cfg.TrustedAuthServIDs}
 	if len(s.Mailboxes) > 0 {
 		r.Mailbox = newMailbox(env, cfg, mailboxSince(cfg, asOf))
 	}

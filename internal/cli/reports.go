@@ -190,6 +190,8 @@ func windowOptions(cfg config.Config, cleanDays int, asOf time.Time) tlsrpt.Opti
 		MinReportDays: cfg.MinReportDays,
 		MaxLagDays:    int(cfg.MaxReportLag / (24 * time.Hour)),
 		AsOf:          asOf,
+		// RFC 8460 §3; the default counts them, with a warning each.
+		IgnoreUnsigned: cfg.UnsignedReports == config.UnsignedIgnore,
 	}
 	if cleanDays > 0 {
 		o.CleanDays, o.MinReportDays = cleanDays, (cleanDays+1)/2

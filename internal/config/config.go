@@ -37,6 +37,9 @@ const (
 	// DefaultProbeMX probes the MX hosts except on GitHub-hosted runners,
 	// which block port 25.
 	DefaultProbeMX = ProbeAuto
+	// The values of unsigned_reports.
+	UnsignedCount  = "count"
+	UnsignedIgnore = "ignore"
 )
 
 // ProbeMode is the setting probe_mx: whether check and gate probe the MX
@@ -80,6 +83,14 @@ type Config struct {
 	FetchTimeout    time.Duration // default 60s, up to 10m
 	ProbeMX         ProbeMode     // default auto
 	ProbeEHLOName   string        // the name the MX probe sends in EHLO; "" = its address literal
+	// UnsignedReports says what a report mail without a DKIM pass does
+	// to the window: "count" (the default, with a warning) or "ignore"
+	// (RFC 8460 §3).
+	UnsignedReports string
+	// TrustedAuthServIDs are the servers whose Authentication-Results
+	// headers say whether a report mail's DKIM signature passed; empty =
+	// the topmost header's, which the receiving server wrote.
+	TrustedAuthServIDs []string
 }
 
 // Domain is one entry of domains:.
@@ -134,17 +145,18 @@ type IgnoreRule struct {
 // Default returns the configuration that applies when there is no file.
 func Default() Config {
 	return Config{
-		CleanDays:     DefaultCleanDays,
-		MinReportDays: minReportDays(DefaultCleanDays),
-		MaxReportLag:  DefaultMaxReportLag,
-		StaleDays:     DefaultStaleDays,
-		SnoozeDays:    DefaultSnoozeDays,
-		IssueLabel:    DefaultIssueLabel,
-		OverrideLabel: DefaultOverrideLabel,
-		Parallel:      DefaultParallel,
-		DNSTimeout:    DefaultDNSTimeout,
-		FetchTimeout:  DefaultFetchTimeout,
-		ProbeMX:       DefaultProbeMX,
+		CleanDays:       DefaultCleanDays,
+		MinReportDays:   minReportDays(DefaultCleanDays),
+		MaxReportLag:    DefaultMaxReportLag,
+		StaleDays:       DefaultStaleDays,
+		SnoozeDays:      DefaultSnoozeDays,
+		IssueLabel:      DefaultIssueLabel,
+		OverrideLabel:   DefaultOverrideLabel,
+		Parallel:        DefaultParallel,
+		DNSTimeout:      DefaultDNSTimeout,
+		FetchTimeout:    DefaultFetchTimeout,
+		ProbeMX:         DefaultProbeMX,
+		UnsignedReports: UnsignedCount,
 	}
 }
 

@@ -70,7 +70,8 @@ func TestParseFull(t *testing.T) {
 		DNSTimeout:    3 * time.Second,
 		FetchTimeout:  90 * time.Second,
 		ProbeMX:       ProbeOff,
-		ProbeEHLOName: "runner1.example.com",
+		ProbeEHLOName: "runner1.example.com", UnsignedReports: UnsignedIgnore,
+		TrustedAuthServIDs: []string{"mx.google.com", "mx.reports.example.net"},
 	}
 	if diff := cmp.Diff(want, got, cmpOpts); diff != "" {
 		t.Errorf("Parse(testdata/full.yml) mismatch (-want +got):\n%s", diff)
@@ -103,7 +104,7 @@ func TestDefault(t *testing.T) {
 	want := Config{
 		CleanDays: 14, MinReportDays: 7, MaxReportLag: 72 * time.Hour, StaleDays: 30, SnoozeDays: 30,
 		IssueLabel: "mta-sts", OverrideLabel: "mta-sts-override", Parallel: 32,
-		DNSTimeout: 5 * time.Second, FetchTimeout: 60 * time.Second, ProbeMX: ProbeAuto,
+		DNSTimeout: 5 * time.Second, FetchTimeout: 60 * time.Second, ProbeMX: ProbeAuto, UnsignedReports: UnsignedCount,
 	}
 	if diff := cmp.Diff(want, Default(), cmpOpts); diff != "" {
 		t.Errorf("Default() mismatch (-want +got):\n%s", diff)

@@ -46,6 +46,8 @@ func TestMessages(t *testing.T) {
 		{"probe_mx", "probe_mx: sometimes\n", `probe_mx "sometimes" is not auto, on or off`, "GitHub-hosted runners, which block port 25", ""},
 		{"probe_mx list", "probe_mx: [on]\n", "probe_mx must be auto, on or off, not a list", "probe_mx to auto", ""},
 		{"probe_ehlo_name", "probe_ehlo_name: \"[192.0.2.1]\"\n", "probe_ehlo_name \"[192.0.2.1]\" is not a host name", "runner1.example.com", ""},
+		{"unsigned_reports", "unsigned_reports: drop\n", "unsigned_reports \"drop\" is not count or ignore", "ignore (leave them out", ""},
+		{"trusted_authserv_ids", "trusted_authserv_ids: [\"mx google\"]\n", "trusted_authserv_ids entry \"mx google\" is not a host name", "mx.google.com", ""},
 		{"syntax", "a: {b: c}}\n", "not valid YAML: did not find expected key", "YAML syntax", ""},
 	}
 	for _, tc := range tests {

@@ -103,7 +103,44 @@ func (d *decoder) topFields(c *Config, st *topState) []field {
 		{"imap_token_env", func(v *yaml.Node) { c.IMAPTokenEnv = d.envName(v, "imap_token_env") }},
 		{"probe_mx", func(v *yaml.Node) { d.probeMode(v, &c.ProbeMX) }},
 		{"probe_ehlo_name", func(v *yaml.Node) { c.ProbeEHLOName = d.ehloName(v) }},
+		{"unsigned_reports", func(v *yaml.Node) { d.unsignedReports(v, &c.UnsignedReports) }},
+		{"trusted_authserv_ids", func(v *yaml.Node) { c.TrustedAuthServIDs = d.authServIDs(v) }},
 	}
+}
+
+// unsignedReports decodes unsigned_reports: whether reports from mails
+// without a DKIM pass count (RFC 8460 §3 says receivers must ignore them;
+// counting them with a warning is the default, since a receiving server
+// that records no Authentication-Results would make every report one).
+func (d *decoder) unsignedReports(n *yaml.Node, dst *string) {
+	hint := "Set unsigned_reports to count (count them, with a warning) or ignore (leave them out of the window)."
+	if n.Kind != yaml.ScalarNode {
+		d.typeError(n, "unsigned_reports", "count or ignore", hint)
+		return
+	}
+	switch v := strings.ToLower(n.Value); v {
+	case UnsignedCount, UnsignedIgnore:
+		*dst = v
+	default:
+		d.report(diag.ConfigValue, n, fmt.Sprintf("unsigned_reports %s is not count or ignore", diag.Excerpt(n.Value)), hint)
+	}
+}
+
+// authServIDs decodes trusted_authserv_ids: the host names the receiving
+// mail servers write as authserv-id in Authentication-Results (RFC 8601
+// §2.2), such as mx.google.com or a Microsoft 365 tenant's server.
+func (d *decoder) authServIDs(n *yaml.Node) []string {
+	var ids []string
+	for _, v := range d.texts(n, "trusted_authserv_ids") {
+		id := normalizeHost(v.Text)
+		if p := hostProblem(id); p != "" {
+			d.add(diag.New(diag.ConfigValue, fmt.Sprintf("trusted_authserv_ids entry %s is not a host name: %s", diag.Excerpt(v.Text), p),
+				"List the names your mail servers write first in Authentication-Results, such as mx.google.com.").At(v.Pos, endOf(v)))
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // checkMinReportDays applies the default ceil(clean_days/2), computed from

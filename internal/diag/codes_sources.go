@@ -11,6 +11,7 @@ const (
 	ReportFetchFailed          Code = "report-fetch-failed"
 	ReportDKIMUnverified       Code = "report-dkim-unverified"
 	ReportDKIMFailed           Code = "report-dkim-failed"
+	ReportUnsignedIgnored      Code = "report-unsigned-ignored"
 )
 
 var sourceCodes = []Info{
@@ -22,4 +23,5 @@ var sourceCodes = []Info{
 	{ReportFetchFailed, Error, "A report URL or mailbox could not be read", "RFC 8460 §5.4"},
 	{ReportDKIMUnverified, Notice, "Report mail without Authentication-Results: its DKIM signature cannot be judged", "RFC 8460 §3"},
 	{ReportDKIMFailed, Warning, "Report mail without a DKIM pass for its submitter: it may be forged", "RFC 8460 §3"},
+	{ReportUnsignedIgnored, Notice, "Reports from mails without a DKIM pass are left out of the window (unsigned_reports: ignore)", "RFC 8460 §3"},
 }

@@ -42,6 +42,9 @@ type Reader struct {
 	// once, with the Message-ID of the mail it came in ("" for files
 	// and URLs); the reports are its to keep.
 	Collect func(rep tlsrpt.Report, messageID string)
+	// TrustedAuthServIDs are the servers whose Authentication-Results
+	// judge a report mail's DKIM signature (tlsrpt.Decoder).
+	TrustedAuthServIDs []string
 }
 
 // Mailbox reads the report mails of a mailbox (Sources.Mailboxes) and
@@ -200,6 +203,7 @@ type readWorker struct {
 
 func newReadWorker(r *reader) *readWorker {
 	w := &readWorker{r: r, dec: tlsrpt.NewDecoder(tlsrpt.DefaultLimits())}
+	w.dec.TrustedAuthServIDs = r.TrustedAuthServIDs
 	w.emit = w.emitFrom("")
 	return w
 }

@@ -84,7 +84,7 @@ func unsigned(source string, reps []tlsrpt.Report) diag.List {
 			continue
 		}
 		d := diag.New(v.code,
-			fmt.Sprintf("%d report(s) in this summary, such as %s's of %s, were collected from mails %s; RFC 8460 says such reports must be ignored, and they still count here",
+			fmt.Sprintf("%d report(s) in this summary, such as %s's of %s, were collected from mails %s; RFC 8460 says such reports must be ignored, and they count unless unsigned_reports is ignore",
 				n, diag.Excerpt(first.Organization), first.Start.Format(time.DateOnly), v.what),
 			"check those reports with their senders, and remove the records you do not trust (stsgate collect writes them again only from their mails)")
 		d.Subject = source

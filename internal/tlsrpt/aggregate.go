@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stsgate/stsgate/internal/diag"
@@ -23,6 +24,10 @@ type Options struct {
 	// Limits bound the evidence kept; the aggregation uses
 	// MaxFailureGroups. Zero fields take their defaults.
 	Limits Limits
+	// IgnoreUnsigned leaves out reports from mails without a DKIM pass
+	// (Report.Auth AuthFail or AuthUnverified), as RFC 8460 §3 tells
+	// receivers to; Diagnostics counts them.
+	IgnoreUnsigned bool
 }
 
 func (o Options) withDefaults() Options {
@@ -60,6 +65,8 @@ type Aggregator struct {
 
 	mu    sync.Mutex
 	tally tally // the reports added, and the shards flushed
+	// unsigned counts the reports left out for IgnoreUnsigned.
+	unsigned atomic.Int64
 }
 
 // tally is the evidence of some reports: the aggregator's, or a shard's
@@ -94,6 +101,9 @@ func NewAggregator(opts Options, domains map[string][]string) *Aggregator {
 // Add folds one report in. It reports false for a duplicate (RFC 8460
 // §4.4: organization-name and report-id identify a report; J22).
 func (a *Aggregator) Add(r Report) bool {
+	if a.leaveOut(&r) {
+		return false
+	}
 	var sc scratch
 	if !a.admit(&sc, a.dedupKey(r.Key), &r) {
 		return false
@@ -240,6 +250,9 @@ func (a *Aggregator) Shard() *Shard {
 
 // Add folds one report into the shard, like Aggregator.Add.
 func (s *Shard) Add(r Report) bool {
+	if s.a.leaveOut(&r) {
+		return false
+	}
 	first := s.a.admit(&s.sc, s.a.dedupKey(r.Key), &r)
 	if first {
 		s.a.fold(&s.t, &r)
@@ -329,7 +342,30 @@ func (a *Aggregator) Diagnostics() diag.List {
 				"Check the reports for junk (many reporters, addresses or MX names that are not real) and remove it from the report sources.")))
 		}
 	}
+	if d, ok := a.unsignedDiag(); ok {
+		out = append(out, d)
+	}
 	return out
+}
+
+// leaveOut reports, and counts, a report that IgnoreUnsigned leaves out.
+func (a *Aggregator) leaveOut(r *Report) bool {
+	if !a.opts.IgnoreUnsigned || r.Auth != AuthFail && r.Auth != AuthUnverified {
+		return false
+	}
+	a.unsigned.Add(1)
+	return true
+}
+
+// unsignedDiag is the notice on the reports IgnoreUnsigned left out.
+func (a *Aggregator) unsignedDiag() (diag.Diagnostic, bool) {
+	n := a.unsigned.Load()
+	if n == 0 {
+		return diag.Diagnostic{}, false
+	}
+	return diag.New(diag.ReportUnsignedIgnored,
+		fmt.Sprintf("%d report(s) from mails without a DKIM pass for their submitter are not counted (unsigned_reports: ignore), as RFC 8460 says; the days they alone cover show no reports", n),
+		"If genuine reports are left out, check that your mail server records DKIM results in Authentication-Results, and list it in trusted_authserv_ids."), true
 }
 
 // domainDiag returns dg about domain.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -135,5 +136,43 @@ func TestFailureGroupsCappedMemory(t *testing.T) {
 	w := agg.Window("example.com")
 	if day := w.dayOf("2026-11-25"); day.Failed != 1000 {
 		t.Errorf("day %+v, want 1000 failed sessions", day)
+	}
+}
+
+// TestIgnoreUnsigned: with IgnoreUnsigned, reports from mails without a
+// DKIM pass cover no day and are counted in one notice (RFC 8460 §3);
+// without it they count.
+func TestIgnoreUnsigned(t *testing.T) {
+	t.Parallel()
+	asOf := time.Date(2026, 4, 3, 12, 0, 0, 0, time.UTC)
+	signed := report("a.eml", "Org", "r1", "", "2026-04-01", sts("example.com", 10, 0))
+	signed.Key, signed.Auth = "k1", AuthPass
+	forged := report("b.eml", "Org", "r2", "", "2026-04-02", sts("example.com", 10, 0))
+	forged.Key, forged.Auth = "k2", AuthFail
+	plain := report("c.json", "Org", "r3", "", "2026-04-02", sts("example.com", 5, 0))
+	plain.Key = "k3" // not from a mail
+	for _, ignore := range []bool{false, true} {
+		a := NewAggregator(Options{AsOf: asOf, IgnoreUnsigned: ignore}, nil)
+		sh := a.Shard()
+		for _, r := range []Report{signed, forged, plain} {
+			sh.Add(r)
+		}
+		sh.Flush()
+		w := a.Window("example.com")
+		var got []int
+		for _, d := range w.Days {
+			got = append(got, d.Reports)
+		}
+		want := []int{1, 2}
+		if ignore {
+			want = []int{1, 1}
+		}
+		if len(got) < 2 || got[len(got)-3] != want[0] || got[len(got)-2] != want[1] {
+			t.Errorf("ignore=%v: reports per day %v, want ... %v, 0", ignore, got, want)
+		}
+		notes := a.Diagnostics()
+		if has := notes.Has(diag.ReportUnsignedIgnored); has != ignore {
+			t.Errorf("ignore=%v: diagnostics %v", ignore, notes)
+		}
 	}
 }

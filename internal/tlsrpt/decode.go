@@ -55,6 +55,12 @@ type Decoder struct {
 	// and its Shards do not. Reading many reports then allocates less.
 	ReuseReports bool
 
+	// TrustedAuthServIDs are the servers (authserv-ids, lower case)
+	// whose Authentication-Results say whether a report mail's DKIM
+	// signature passed (RFC 8601 §7.1); empty = the server that wrote the
+	// topmost Authentication-Results header.
+	TrustedAuthServIDs []string
+
 	// Buffers kept between calls.
 	policies []PolicyResult  // with ReuseReports, of the last report
 	details  []FailureDetail // with ReuseReports, of the last report

@@ -1,6 +1,7 @@
 package tlsrpt
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/stsgate/stsgate/internal/diag"
@@ -101,7 +102,7 @@ func TestDKIMPass(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		results  []string
-		receiver string
+		receiver string // "" for any
 		want     bool
 	}{
 		{[]string{"mx.example.com; dkim=pass header.d=example.net"}, "mx.example.com", true},
@@ -112,11 +113,38 @@ func TestDKIMPass(t *testing.T) {
 		{[]string{"mx.example.com; dkim=fail header.d=example.net", "forger.example; dkim=pass header.d=example.net"}, "", true},
 		{[]string{"mx.example.com; dkim=pass header.d=other.example"}, "mx.example.com", false},
 	} {
-		if got := dkimPass(tc.results, tc.receiver, "example.net"); got != tc.want {
+		var trusted []string
+		if tc.receiver != "" {
+			trusted = []string{tc.receiver}
+		}
+		if got := dkimPass(tc.results, trusted, "example.net"); got != tc.want {
 			t.Errorf("dkimPass(%q, %q) = %v, want %v", tc.results, tc.receiver, got, tc.want)
 		}
 	}
 	if got := authServID("  MX.Example.COM (the receiver) 1; dkim=pass"); got != "mx.example.com" {
 		t.Errorf("authServID = %q", got)
+	}
+}
+
+// TestTrustedAuthServIDs: with the receiving servers named, a pass counts
+// only from their headers, wherever those stand.
+func TestTrustedAuthServIDs(t *testing.T) {
+	t.Parallel()
+	src := readFixture(t, "j24-forged-pass.eml")
+	for _, tc := range []struct {
+		trusted []string
+		want    Auth
+	}{
+		{nil, AuthFail},
+		{[]string{"relay.forger.example"}, AuthPass}, // trusted by configuration: the owner's choice
+		{[]string{"mx.example.com", "mx2.example.com"}, AuthFail},
+	} {
+		dec := NewDecoder(DefaultLimits())
+		dec.TrustedAuthServIDs = tc.trusted
+		var got []Auth
+		dec.Decode("j24-forged-pass.eml", bytes.NewReader(src), func(r Report) { got = append(got, r.Auth) })
+		if len(got) != 1 || got[0] != tc.want {
+			t.Errorf("trusted %q: got %v, want [%v]", tc.trusted, got, tc.want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package tlsrpt
 import (
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/stsgate/stsgate/internal/diag"
@@ -28,13 +29,17 @@ func (d *Decoder) checkAuthentication(src string, h mail.Header) Auth {
 			"commit report mails with the headers your mail server added, or fetch reports from a mailbox that verifies DKIM"))
 		return AuthUnverified
 	}
-	receiver := authServID(results[0])
-	if dkimPass(results, receiver, submitter) {
+	trusted := d.TrustedAuthServIDs
+	if len(trusted) == 0 {
+		trusted = []string{authServID(results[0])}
+	}
+	if dkimPass(results, trusted, submitter) {
 		return AuthPass
 	}
-	msg := fmt.Sprintf("the receiving server's Authentication-Results (%s) records no dkim=pass for %s; the report may be forged, and RFC 8460 says such reports must be ignored", diag.Excerpt(receiver), diag.Excerpt(submitter))
-	if dkimPass(results, "", submitter) {
-		msg = fmt.Sprintf("only an Authentication-Results header that the receiving server (%s) did not write claims dkim=pass for %s: anyone can add such a header to a mail, so the report may be forged, and RFC 8460 says such reports must be ignored", diag.Excerpt(receiver), diag.Excerpt(submitter))
+	receiver := diag.Excerpt(strings.Join(trusted, ", "))
+	msg := fmt.Sprintf("the receiving server's Authentication-Results (%s) records no dkim=pass for %s; the report may be forged, and RFC 8460 says such reports must be ignored", receiver, diag.Excerpt(submitter))
+	if dkimPass(results, nil, submitter) {
+		msg = fmt.Sprintf("only an Authentication-Results header that the receiving server (%s) did not write claims dkim=pass for %s: anyone can add such a header to a mail, so the report may be forged, and RFC 8460 says such reports must be ignored", receiver, diag.Excerpt(submitter))
 	}
 	d.add(src, diag.New(diag.ReportDKIMFailed, msg,
 		"remove the report if you do not trust it, or add the sender's IP to an ignore rule"))
@@ -61,17 +66,18 @@ func authServID(result string) string {
 }
 
 // dkimPass reports whether an Authentication-Results value written by
-// receiver ("" for any) holds "dkim=pass" with a signing domain
-// (header.d, or the domain of header.i) equal to submitter or a parent of
-// it.
+// one of the trusted servers (nil for any) holds "dkim=pass" with a
+// signing domain (header.d, or the domain of header.i) equal to
+// submitter or a parent of it.
 //
 // RFC 8601 §5, §7.1: only the receiving server's own results can be
 // trusted; the sender can put any Authentication-Results header into its
 // mail. Each server on the way adds its header on top of those already
-// there, so the first one is taken as the receiving server's.
-func dkimPass(results []string, receiver, submitter string) bool {
+// there, so without Decoder.TrustedAuthServIDs the first one is taken as
+// the receiving server's.
+func dkimPass(results, trusted []string, submitter string) bool {
 	for _, r := range results {
-		if receiver != "" && authServID(r) != receiver {
+		if trusted != nil && !slices.Contains(trusted, authServID(r)) {
 			continue
 		}
 		_, resinfo, _ := strings.Cut(r, ";")
