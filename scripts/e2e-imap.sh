@@ -6,7 +6,8 @@
 # answers dovecot's OAuth2 token introspection. Two mailboxes, filled
 # with report mails made here from the repository's fixtures for the days
 # before today: "reports" (a password) holds 16 clean days, "oauth" (an
-# OAuth2 token) the same and a failing report. stsgate collect writes
+# OAuth2 token) the same, a failing report and a clean one whose DKIM pass
+# is forged (kept as "dkim":"fail" and warned of). stsgate collect writes
 # their summaries into two policy repositories; stsgate gate then judges
 # a flip to enforce against each. The configurations are in
 # testdata/e2e-imap/.
@@ -172,7 +173,7 @@ report_mail() {
       gzip -9n <"$W/gen/$id.json" >"$W/gen/$id.gz"
       zip_from_gzip "$file" "$W/gen/$id.gz" | base64 -w 76 >"$W/gen/$id.b64"
       file=${file%.json}.zip ;;
-    json) cp "$W/gen/$id.json" "$W/gen/$id.b64" ;;
+    json | forged) cp "$W/gen/$id.json" "$W/gen/$id.b64" ;;
   esac
   body=$(<"$W/gen/$id.b64")
   tpl=$(<"$data/mail-$format.eml.in")
@@ -212,6 +213,11 @@ done
 # The failing report: certificate-expired three days ago, for "oauth" only.
 report_mail gzip 3 "Google Inc." "e2e-$(day 3)-expired" 180 certificate-expired 4
 deliver oauth "$W/msg/e2e-$(day 3)-expired.eml" 2
+# A clean report whose DKIM pass only a header the receiving server did not
+# write claims (forged.eml.in), for "oauth" only: counted, with a warning
+# that the summary keeps (RFC 8460 §3, RFC 8601 §5).
+report_mail forged 5 "Sender Example" "e2e-$(day 5)-forged" 150
+deliver oauth "$W/msg/e2e-$(day 5)-forged.eml" 4
 chown -R mail:mail "$W/mail"
 mailbox_files() { (cd "$W/mail" && find . -path '*/cur/*' -o -path '*/new/*' | sort); }
 mailbox_files >"$W/out/mailbox-before.txt"
@@ -343,7 +349,9 @@ verdict collect-starttls "$(grep '^collect: .* new' "$W/out/collect-starttls.err
 sts collect-token E2E_IMAP_TOKEN="$token" collect --dir "$W/token" --as-of "$asof" \
   imaps://oauth@imap.example.test/INBOX
 want is "$got" 0 "exit $got, want 0"
-want grep -qx "collect: $(plural $((days + 1)) report) new, $(plural "$nmonths" month) changed" "$W/out/collect-token.err" "no line saying $((days + 1)) reports new"
+want grep -qx "collect: $(plural $((days + 2)) report) new, $(plural "$nmonths" month) changed" "$W/out/collect-token.err" "no line saying $((days + 2)) reports new"
+want grep -q 'report-dkim-failed' "$W/out/collect-token.out" "no report-dkim-failed warning for the forged mail"
+want grep -rq "\"id\":\"e2e-$(day 5)-forged\".*\"dkim\":\"fail\"" "$W/token/reports/summary" "the summary does not keep the forged mail's DKIM verdict"
 mech=$(sed -n 's/.*Login: user=<oauth>, method=\([A-Z0-9]*\),.*/\1/p' "$W/dovecot/dovecot.log" | head -n 1)
 want test -n "$mech" "no login of oauth in dovecot.log"
 no_secrets collect-token
@@ -412,6 +420,7 @@ verdict gate-clean "$(grep -o 'verdict: .*' "$W/out/gate-clean.out" || true)"
 gate gate-dirty token
 want is "$got" 1 "exit $got, want 1"
 want grep -q 'streak-short.*\[gate-enforce-unproven\]' "$W/out/gate-dirty.out" "no gate-enforce-unproven for a short streak"
+want grep -q 'were collected from mails without a DKIM pass.*\[report-dkim-failed\]' "$W/out/gate-dirty.out" "the gate does not warn of the forged report in the summary"
 verdict gate-dirty "$(grep -o 'gate-enforce-unproven' "$W/out/gate-dirty.out" | head -n 1)"
 
 echo "e2e-imap: $((total - failed)) of $total scenarios passed in $(elapsed)"
