@@ -211,17 +211,39 @@ func (g gateRun) domain(ctx context.Context, env Env, head, base *repo, net *Net
 	// What the base revision already had wrong, in a file the pull
 	// request does not change, does not fail it (filter mode changed).
 	r.diags = g.changes.preexisting(append(diags, hs.Diags...), append(baseDiags, bs.Diags...))
-	in.Window, r.diags = g.window(ctx, env, base, bd, d, bs, asOf, r.diags)
+	var evidence diag.List
+	in.Window, evidence = g.window(ctx, env, base, bd, d, bs, asOf, nil)
 	if net != nil {
 		live := check.Observe(ctx, net.Resolver, net.Fetcher, d.Name)
 		in.LiveMX, in.LiveMode = liveFacts(live)
 	}
 	out := gate.Evaluate(in)
-	r.diags = append(r.diags, out.Diags...)
+	if !out.Flip {
+		evidence = notNeeded(evidence)
+	}
+	r.diags = append(append(r.diags, evidence...), out.Diags...)
 	r.probe = gateProbeTarget(in, headIn)
 	r.state = domainState(d.Name, hs)
 	r.state.Window = in.Window
 	return r
+}
+
+// notNeeded lowers the errors found reading the reports (a report URL or
+// mailbox that could not be read, a corrupt report file) to warnings for
+// a change that does not flip to enforce: its verdict does not depend on
+// the clean window (reference §6.7), so evidence that could not be read
+// must not fail it. A flip keeps them as errors: what could not be read
+// might hold the failures that make enforce unsafe.
+func notNeeded(l diag.List) diag.List {
+	out := make(diag.List, len(l))
+	for i, d := range l {
+		if d.Severity == diag.Error {
+			d = d.As(diag.Warning)
+			d.Message += "; the change does not flip to enforce, so its verdict does not depend on the reports"
+		}
+		out[i] = d
+	}
+	return out
 }
 
 // window computes the clean window of the base policy from the gate's
