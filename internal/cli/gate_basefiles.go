@@ -34,11 +34,11 @@ func (g gateRun) baseFiles(head, base *repo) []baseFileDomain {
 	}
 	var out []baseFileDomain
 	for _, bd := range base.cfg.Domains {
+		if g.flags.domain != "" && !strings.EqualFold(strings.TrimSuffix(g.flags.domain, "."), bd.Name) {
+			continue // not selected for this run (--domain)
+		}
 		i := slices.IndexFunc(head.domains, func(d config.Domain) bool { return d.Name == bd.Name })
 		if i < 0 {
-			if _, listed := head.cfg.Domain(bd.Name); listed {
-				continue // not selected for this run (--domain)
-			}
 			out = append(out, baseFileDomain{domain: bd, dropped: true, notice: droppedNotice(head.cfg.File, bd)})
 			continue
 		}
